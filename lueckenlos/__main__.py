@@ -1,0 +1,3 @@
+from lueckenlos.cli import main
+
+main()
