@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from shapely.geometry import Point
 
@@ -68,9 +69,7 @@ def area_create(
 @transaction.atomic
 def area_set_boundary(*, area: Area, boundary: dict | None) -> Area:
     _apply_boundary(area, boundary)
-    area.save(
-        update_fields=["boundary", "min_lon", "min_lat", "max_lon", "max_lat", "area_m2"]
-    )
+    area.save(update_fields=["boundary", "min_lon", "min_lat", "max_lon", "max_lat", "area_m2"])
     return area
 
 
@@ -94,7 +93,7 @@ def kommune_contains(kommune: Kommune, lon: float, lat: float) -> bool | None:
 
 def area_index(kommune: Kommune, *, on: dt.date | None = None) -> PolygonIndex:
     """An index of the Kommune's areas valid on `on` (default today), deepest level wins."""
-    day = on or dt.date.today()
+    day = on or timezone.localdate()
     areas = (
         Area.objects.for_kommune(kommune)
         .valid_on(day)

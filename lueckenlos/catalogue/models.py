@@ -316,9 +316,12 @@ class ServiceAtLocation(models.Model):
         return f"{self.service} @ {self.location}"
 
     def clean(self) -> None:
-        if self.service_id and self.location_id:
-            if self.service.kommune_id != self.location.kommune_id:
-                raise ValidationError({"location": _("The location belongs to another Kommune.")})
+        if (
+            self.service_id
+            and self.location_id
+            and self.service.kommune_id != self.location.kommune_id
+        ):
+            raise ValidationError({"location": _("The location belongs to another Kommune.")})
 
 
 class Contact(models.Model):
@@ -546,4 +549,6 @@ class ServiceLanguage(models.Model):
 
     def clean(self) -> None:
         if not is_known_language(self.code):
-            raise ValidationError({"code": _("Unknown language code %(code)r.") % {"code": self.code}})
+            raise ValidationError(
+                {"code": _("Unknown language code %(code)r.") % {"code": self.code}}
+            )

@@ -37,9 +37,7 @@ def validate_location_coordinates(location: Location) -> None:
     if kommune_contains(location.kommune, location.longitude, location.latitude) is False:
         raise ValidationError(
             {
-                "latitude": _(
-                    "Longitude %(lon).5f, latitude %(lat).5f lie outside %(kommune)s."
-                )
+                "latitude": _("Longitude %(lon).5f, latitude %(lat).5f lie outside %(kommune)s.")
                 % {
                     "lon": location.longitude,
                     "lat": location.latitude,

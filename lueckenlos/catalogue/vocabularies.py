@@ -72,7 +72,9 @@ VOCABULARIES: list[Vocabulary] = [
             Term("education", "Bildung"),
             Term("parenting_family", "Erziehung und Familie"),
             Term("youth_welfare", "Kinder- und Jugendhilfe"),
-            Term("social_security", "Soziales und materielle Sicherung", "inkl. Bildung und Teilhabe"),
+            Term(
+                "social_security", "Soziales und materielle Sicherung", "inkl. Bildung und Teilhabe"
+            ),
             Term("culture_sport_leisure", "Kultur, Sport und Freizeit"),
             Term("counselling", "Beratung"),
             Term("child_protection", "Kinderschutz"),
