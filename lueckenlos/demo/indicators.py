@@ -1,0 +1,210 @@
+"""The Monitoring Soziale Stadtentwicklung 2021 per Planungsraum, kept as published.
+
+The values stay raw (percentages as the Senate publishes them) for the monitoring issue to
+define numerators, denominators and suppression on top. Not loaded: S2 and D2 (not part of
+the 2021 index, empty in the file) and KI_08, KI_14, KI_15, which the Senate publishes for
+the old 447 Planungsräume only (see statistics/mss_README.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from lueckenlos.demo.errors import DemoDataError
+from lueckenlos.demo.kommunen import HIERARCHY_FILE, Bezirk, LorRow
+from lueckenlos.demo.sources import read_csv
+from lueckenlos.monitoring.models import Indicator, IndicatorValue
+
+INDEX_FILE = "statistics/mss_2021_index_indikatoren.csv"
+CONTEXT_FILE = "statistics/mss_2021_kontext_indikatoren.csv"
+REFERENCE_DATE = dt.date(2020, 12, 31)
+SOURCE = "Monitoring Soziale Stadtentwicklung 2021, SenSBW"
+# The file's marker for "no valid value"; rows marked ungültig carry it in every column.
+NO_VALUE = "-9999"
+NOT_PUBLISHED = "nicht veröffentlicht"
+# KOM says why a whole row is invalid; the reasons as the portal shows them.
+INVALID_REASONS = {
+    "ungültig (EW unter 300)": "zu wenige Einwohner",
+    "ungültig (Ausreißer)": "ungültig (statistischer Ausreißer)",
+}
+
+PERCENT = "%"
+# Dynamics indicators are the change of a share over two years: a difference of
+# percentages is measured in percentage points, not in per cent.
+POINTS = "Prozentpunkte"
+PER_YEAR = "% pro Jahr"
+
+
+@dataclass(frozen=True)
+class MssIndicator:
+    code: str
+    file: str
+    name: str
+    unit: str
+    description: str
+
+
+def _status(code: str, name: str, text: str) -> MssIndicator:
+    return MssIndicator(code, INDEX_FILE, name, PERCENT, f"Statusindikator {code}: {text}")
+
+
+def _dynamics(code: str, name: str, text: str) -> MssIndicator:
+    return MssIndicator(code, INDEX_FILE, name, POINTS, f"Dynamikindikator {code}: {text}")
+
+
+def _context(code: str, name: str, text: str, unit: str = PERCENT) -> MssIndicator:
+    return MssIndicator(code, CONTEXT_FILE, name, unit, f"Kontextindikator {code}: {text}")
+
+
+# Names and descriptions after statistics/mss_README.md and the MSS 2021 Indikatorenheft.
+INDICATORS = [
+    _status("S1", "Arbeitslosigkeit", "Anteil der Arbeitslosen (SGB II und III) in Prozent."),
+    _status(
+        "S3",
+        "Transferbezug",
+        "Anteil der Empfängerinnen und Empfänger von Transferleistungen "
+        "(SGB II und XII, nicht arbeitslos) in Prozent.",
+    ),
+    _status(
+        "S4",
+        "Kinderarmut",
+        "Anteil der unter 15-Jährigen in Bedarfsgemeinschaften nach SGB II an allen "
+        "unter 15-Jährigen in Prozent.",
+    ),
+    _dynamics("D1", "Veränderung Arbeitslosigkeit", "Veränderung von S1 in zwei Jahren."),
+    _dynamics("D3", "Veränderung Transferbezug", "Veränderung von S3 in zwei Jahren."),
+    _dynamics("D4", "Veränderung Kinderarmut", "Veränderung von S4 in zwei Jahren."),
+    _context("KI_01", "Jugendarbeitslosigkeit", "Anteil arbeitsloser junger Menschen in Prozent."),
+    _context("KI_02", "Alleinerziehende", "Anteil der Alleinerziehenden-Haushalte in Prozent."),
+    _context("KI_03", "Altersarmut", "Anteil der Älteren mit Grundsicherung in Prozent."),
+    _context(
+        "KI_04",
+        "Kinder und Jugendliche mit Migrationshintergrund",
+        "Anteil der unter 18-Jährigen mit Migrationshintergrund in Prozent.",
+    ),
+    _context(
+        "KI_05",
+        "Einwohnerinnen und Einwohner mit Migrationshintergrund",
+        "Anteil an allen Einwohnerinnen und Einwohnern in Prozent.",
+    ),
+    _context(
+        "KI_06",
+        "Veränderung des Ausländeranteils",
+        "Veränderung von KI_16 in zwei Jahren.",
+        POINTS,
+    ),
+    _context(
+        "KI_07",
+        "Ausländische Transferbeziehende (SGB II)",
+        "Anteil der ausländischen Transferbeziehenden nach SGB II in Prozent.",
+    ),
+    _context(
+        "KI_09",
+        "Einfache Wohnlage",
+        "Anteil der Einwohnerinnen und Einwohner in einfacher Wohnlage einschließlich "
+        "Lärmbelastung durch Straßenverkehr in Prozent.",
+    ),
+    _context(
+        "KI_10",
+        "Wohndauer über fünf Jahre",
+        "Anteil der Einwohnerinnen und Einwohner, die seit mehr als fünf Jahren an derselben "
+        "Adresse wohnen, in Prozent.",
+    ),
+    _context(
+        "KI_11",
+        "Wanderungsvolumen",
+        "Zu- plus Fortzüge je 100 Einwohnerinnen und Einwohner, Durchschnitt zweier Jahre.",
+        PER_YEAR,
+    ),
+    _context(
+        "KI_12",
+        "Wanderungssaldo",
+        "Zu- minus Fortzüge je 100 Einwohnerinnen und Einwohner, Durchschnitt zweier Jahre.",
+        PER_YEAR,
+    ),
+    _context(
+        "KI_13",
+        "Wanderungssaldo von Kindern unter 6 Jahren",
+        "Zu- minus Fortzüge unter 6-Jähriger je 100 Einwohnerinnen und Einwohner unter "
+        "6 Jahren, Durchschnitt zweier Jahre.",
+        PER_YEAR,
+    ),
+    _context("KI_16", "Ausländerinnen und Ausländer", "Anteil an allen Einwohnern in Prozent."),
+    _context(
+        "KI_17",
+        "Nicht-EU-Ausländerinnen und -Ausländer",
+        "Anteil an allen Einwohnern in Prozent.",
+    ),
+]
+
+
+def load_indicators(data_dir: Path, hierarchy: list[LorRow], bezirke: list[Bezirk]) -> int:
+    """The MSS indicators for each Bezirk and their values per Planungsraum; the count."""
+    known = {row.plr for row in hierarchy}
+    areas = {code: area for b in bezirke for code, area in b.planungsraeume.items()}
+    indicators: dict[tuple[int, str], Indicator] = {}
+    for bezirk in bezirke:
+        created = Indicator.objects.bulk_create(
+            Indicator(
+                kommune=bezirk.kommune,
+                code=spec.code,
+                name=spec.name,
+                description=spec.description,
+                unit=spec.unit,
+                source=SOURCE,
+            )
+            for spec in INDICATORS
+        )
+        for indicator in created:
+            indicators[bezirk.kommune.pk, indicator.code] = indicator
+
+    values: list[IndicatorValue] = []
+    for file in (INDEX_FILE, CONTEXT_FILE):
+        specs = [spec for spec in INDICATORS if spec.file == file]
+        rows = read_csv(
+            data_dir, file, delimiter=",", columns=["PLR_ID", "KOM", *(s.code for s in specs)]
+        )
+        for row in rows:
+            plr = row.code("PLR_ID", 8)
+            if plr not in known:
+                raise row.error("PLR_ID", f"Planungsraum {plr} is not in {HIERARCHY_FILE}")
+            area = areas.get(plr)
+            if area is None:  # a Bezirk not selected for this load
+                continue
+            validity = row.required("KOM")
+            if validity != "gültig" and not validity.startswith("ungültig"):
+                raise row.error("KOM", f"{validity!r} is neither gültig nor ungültig")
+            invalid_reason = INVALID_REASONS.get(validity, validity)
+            for spec in specs:
+                value, reason = _value(row, spec.code, validity == "gültig", invalid_reason)
+                values.append(
+                    IndicatorValue(
+                        indicator=indicators[area.kommune_id, spec.code],
+                        area=area,
+                        reference_date=REFERENCE_DATE,
+                        value=value,
+                        missing_reason=reason,
+                    )
+                )
+    IndicatorValue.objects.bulk_create(values, batch_size=1000)
+    return len(values)
+
+
+def _value(row, column: str, valid: bool, invalid_reason: str) -> tuple[float | None, str]:
+    if not valid:
+        return None, invalid_reason
+    raw = row.text(column)
+    if raw in ("", NO_VALUE):
+        return None, NOT_PUBLISHED
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise DemoDataError(
+            file=row.file, where=f"line {row.line}", field=column, reason=f"{raw!r} is no number"
+        )
+    return value, ""

@@ -1,0 +1,77 @@
+"""`lueckenlos demo`: migrate, load Berlin once, and serve it at http://127.0.0.1:8000."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import ProtectedError
+
+from lueckenlos.demo.errors import DemoAlreadyLoaded, DemoDataError
+from lueckenlos.demo.loader import DEFAULT_DATA_DIR, demo_is_loaded, load_demo, reload_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the Berlin demo (12 Bezirke, their Kitas, youth centres, schools and social "
+        "monitoring) into the database if it is not there yet, then serve it."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--addrport", default="127.0.0.1:8000", help="Where to serve (default %(default)s)."
+        )
+        parser.add_argument("--no-serve", action="store_true", help="Load only, do not serve.")
+        parser.add_argument(
+            "--reload",
+            action="store_true",
+            help="Delete Berlin and its Bezirke with everything they own and load them again.",
+        )
+        parser.add_argument(
+            "--data-dir",
+            default=str(DEFAULT_DATA_DIR),
+            help="The directory with raw/, areas/ and statistics/ (default: the packaged copy).",
+        )
+        parser.add_argument(
+            "--only-bezirke",
+            default="",
+            help="Load only these Bezirke, by number or name: e.g. 01,02 or mitte,pankow.",
+        )
+
+    def handle(self, *args, **options) -> None:
+        call_command("migrate", verbosity=0, interactive=False)
+        only = [value for value in options["only_bezirke"].split(",") if value.strip()] or None
+        load_options = {"data_dir": options["data_dir"], "only_bezirke": only}
+        try:
+            if options["reload"]:
+                self.stdout.write(f"Reloading the Berlin demo from {options['data_dir']} …")
+                report = reload_demo(**load_options)
+            elif demo_is_loaded():
+                report = None
+                self.stdout.write("Demo data already loaded; reusing it.")
+            else:
+                self.stdout.write(f"Loading the Berlin demo from {options['data_dir']} …")
+                report = load_demo(**load_options)
+        except DemoDataError as exc:
+            raise CommandError(
+                f"The demo data cannot be loaded, nothing was changed: {exc}"
+            ) from exc
+        except DemoAlreadyLoaded as exc:
+            raise CommandError(f"The demo cannot be loaded: {exc}") from exc
+        except ProtectedError as exc:
+            raise CommandError(
+                "The demo cannot be deleted: other records still refer to it "
+                f"({len(exc.protected_objects)} protected)."
+            ) from exc
+        if report is not None:
+            self.stdout.write(self.style.SUCCESS("Loaded:"))
+            for line in report.lines():
+                self.stdout.write(f"  {line}")
+        if not options["no_serve"]:
+            # WhiteNoise serves from the apps' folders in the demo (WHITENOISE_USE_FINDERS)
+            # but warns at every start when STATIC_ROOT does not exist.
+            Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+            self.stdout.write(f"Serving at http://{options['addrport']}/ (Ctrl+C to stop)")
+            call_command("runserver", options["addrport"], use_reloader=False)
