@@ -1,5 +1,13 @@
+"""Top-level addresses. Words taken here are listed in lueckenlos.portal.reserved.RESERVED_SLUGS,
+because the portal gives every Kommune a top-level address of its own."""
+
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("lueckenlos – administration")
+admin.site.site_title = _("lueckenlos administration")
+admin.site.index_title = _("Back office")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

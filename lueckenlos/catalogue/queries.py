@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 
 from lueckenlos.areas.models import Kommune
-from lueckenlos.catalogue.models import Service, TaxonomyTerm
+from lueckenlos.catalogue.models import Location, Service, TaxonomyTerm
 from lueckenlos.catalogue.vocabularies import LIFE_PHASE
 
 
@@ -48,7 +48,12 @@ def offers_for_listing(kommune: Kommune) -> QuerySet[Service]:
                 ),
                 to_attr="life_phases",
             ),
-            "locations__area",
+            # Areas without their GeoJSON boundaries: a list shows names, and a Planungsraum
+            # boundary can weigh more than the whole page.
+            Prefetch(
+                "locations",
+                queryset=Location.objects.select_related("area__level").defer("area__boundary"),
+            ),
         )
         .order_by("name", "id")
     )

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lueckenlos.areas.models import Kommune
 from lueckenlos.areas.services import area_index, kommune_contains
-from lueckenlos.catalogue.models import Location, TaxonomyTerm
+from lueckenlos.catalogue.models import Location, Service, TaxonomyTerm
 from lueckenlos.lib.geo import GeometryError, PolygonIndex, check_wgs84_point
 
 
@@ -103,3 +106,18 @@ def terms_by_code(taxonomy_code: str, codes: Iterable[str]) -> list[TaxonomyTerm
             % {"codes": ", ".join(unknown), "taxonomy": taxonomy_code}
         )
     return [found[code] for code in wanted]
+
+
+@transaction.atomic
+def services_set_status(*, services: QuerySet[Service], status: str) -> int:
+    """Set the status of many offers at once (back-office bulk action); return how many."""
+    if status not in Service.Status.values:
+        raise ValidationError(_("Unknown status %(status)r.") % {"status": status})
+    # update() skips auto_now, so the change time is set explicitly.
+    return services.update(status=status, updated_at=timezone.now())
+
+
+@transaction.atomic
+def services_confirm(*, services: QuerySet[Service], on: dt.date) -> int:
+    """Record that the offers were checked and still hold on `on` (HSDS assured_date)."""
+    return services.update(last_confirmed=on, updated_at=timezone.now())

@@ -1,3 +1,8 @@
+"""Public pages. Each Kommune has a top-level address; the words used here for other pages
+are listed in lueckenlos.portal.reserved.RESERVED_SLUGS."""
+
+from __future__ import annotations
+
 from django.urls import path
 
 from lueckenlos.portal import views
@@ -5,5 +10,8 @@ from lueckenlos.portal import views
 app_name = "portal"
 
 urlpatterns = [
-    path("", views.kommune_list, name="kommune_list"),
+    path("", views.start, name="start"),
+    path("barrierefreiheit/", views.accessibility_statement, name="accessibility"),
+    path("datenquellen/", views.data_sources, name="data_sources"),
+    path("<slug:slug>/", views.kommune_detail, name="kommune"),
 ]

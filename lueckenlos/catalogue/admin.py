@@ -1,0 +1,477 @@
+"""Back office for the inventory of offers: providers, offers, locations and what hangs on them.
+
+Changes that carry rules go through lueckenlos.catalogue.services (placing a location in its
+area, bulk status changes), as everywhere else. Lists stay fast with thousands of offers:
+related rows are joined, boundaries deferred, and foreign keys to large tables use
+autocomplete instead of a select with every row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from lueckenlos.areas.admin import BoundaryFreeFormFieldsMixin, area_filter, kommune_filter
+from lueckenlos.catalogue.models import (
+    Contact,
+    CostOption,
+    Location,
+    Organization,
+    Phone,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    ServiceLanguage,
+    Taxonomy,
+    TaxonomyTerm,
+)
+from lueckenlos.catalogue.services import (
+    location_save,
+    services_confirm,
+    services_set_status,
+    validate_location_coordinates,
+)
+from lueckenlos.catalogue.vocabularies import FIELD_OF_ACTION, LIFE_PHASE
+
+# Addresses typed without a scheme are taken as https (Django 6's default, chosen now).
+URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+# --- Vocabularies ----------------------------------------------------------------------
+
+
+class TaxonomyTermInline(admin.TabularInline):
+    model = TaxonomyTerm
+    fields = ["code", "name", "position", "min_age_months", "max_age_months", "parent"]
+    autocomplete_fields = ["parent"]
+    extra = 0
+
+
+@admin.register(Taxonomy)
+class TaxonomyAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "version"]
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
+    search_fields = ["name", "code"]
+    inlines = [TaxonomyTermInline]
+
+
+@admin.register(TaxonomyTerm)
+class TaxonomyTermAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "taxonomy", "position", "min_age_months", "max_age_months"]
+    list_filter = ["taxonomy"]
+    list_select_related = ["taxonomy"]
+    search_fields = ["name", "code", "taxonomy__name"]
+    autocomplete_fields = ["parent"]
+
+
+def term_filter(taxonomy_code: str, title: str, parameter: str) -> type[admin.SimpleListFilter]:
+    """A filter over the terms of one vocabulary (life phase, field of action) of an offer."""
+
+    class TermListFilter(admin.SimpleListFilter):
+        parameter_name = parameter
+
+        def lookups(self, request, model_admin):
+            return list(
+                TaxonomyTerm.objects.filter(taxonomy__code=taxonomy_code)
+                .order_by("position", "name")
+                .values_list("code", "name")
+            )
+
+        def queryset(self, request, queryset):
+            if not self.value():
+                return queryset
+            # One filter() call: both conditions apply to the same term. A code occurs once
+            # per vocabulary, so no offer is listed twice.
+            return queryset.filter(terms__taxonomy__code=taxonomy_code, terms__code=self.value())
+
+    TermListFilter.title = title
+    return TermListFilter
+
+
+LifePhaseListFilter = term_filter(LIFE_PHASE, _("life phase"), "life_phase")
+FieldOfActionListFilter = term_filter(FIELD_OF_ACTION, _("field of action"), "field_of_action")
+
+
+# --- Providers -------------------------------------------------------------------------
+
+
+class OrganizationPhoneInline(admin.TabularInline):
+    model = Phone
+    fk_name = "organization"
+    fields = ["number", "extension", "kind", "description"]
+    extra = 0
+
+
+class OrganizationContactInline(admin.TabularInline):
+    model = Contact
+    fk_name = "organization"
+    fields = ["name", "title", "department", "email"]
+    extra = 0
+
+
+@admin.register(Organization)
+class OrganizationAdmin(BoundaryFreeFormFieldsMixin, admin.ModelAdmin):
+    list_display = ["name", "provider_type", "kommune", "is_example"]
+    list_filter = [
+        kommune_filter("kommune"),
+        ("provider_type", admin.AllValuesFieldListFilter),
+        "is_example",
+    ]
+    list_select_related = ["kommune"]
+    search_fields = ["name", "alternate_name", "external_id", "email"]
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
+    inlines = [OrganizationPhoneInline, OrganizationContactInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Organization]:
+        return super().get_queryset(request).defer("kommune__boundary")
+
+
+# --- Locations -------------------------------------------------------------------------
+
+
+class PlacementListFilter(admin.SimpleListFilter):
+    """Where a location stands: in an area, outside every area, or nowhere on the map."""
+
+    title = _("placement")
+    parameter_name = "placement"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("in_area", _("in an area")),
+            ("outside", _("outside every area")),
+            ("no_coordinates", _("without coordinates")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "in_area":
+            return queryset.filter(area__isnull=False)
+        if self.value() == "outside":
+            return queryset.filter(latitude__isnull=False, area__isnull=True)
+        if self.value() == "no_coordinates":
+            return queryset.filter(latitude__isnull=True)
+        return queryset
+
+
+class LocationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Location
+        fields = [
+            "kommune",
+            "organization",
+            "name",
+            "description",
+            "address_1",
+            "postal_code",
+            "city",
+            "latitude",
+            "longitude",
+            "wheelchair",
+            "accessibility_description",
+            "external_id",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
+        if (latitude is None) != (longitude is None):
+            # At the empty field: that also spares the user the model constraint's message.
+            missing = "longitude" if longitude is None else "latitude"
+            self.add_error(missing, _("Give both latitude and longitude, or neither."))
+            return cleaned
+        kommune = cleaned.get("kommune")
+        if kommune is not None and latitude is not None:
+            # The same check location_save makes, here so that it shows at the fields.
+            probe = Location(kommune=kommune, latitude=latitude, longitude=longitude)
+            try:
+                validate_location_coordinates(probe)
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return cleaned
+
+
+@admin.register(Location)
+class LocationAdmin(BoundaryFreeFormFieldsMixin, admin.ModelAdmin):
+    form = LocationAdminForm
+    list_display = ["name", "address_1", "postal_code", "city", "area_name", "kommune"]
+    list_filter = [kommune_filter("kommune"), area_filter("area__"), PlacementListFilter]
+    list_select_related = ["kommune", "area"]
+    search_fields = ["name", "address_1", "postal_code", "city", "organization__name"]
+    autocomplete_fields = ["organization"]
+    readonly_fields = ["area"]
+    fieldsets = [
+        (None, {"fields": ["kommune", "organization", "name", "description"]}),
+        (
+            _("Address and position"),
+            {"fields": ["address_1", "postal_code", "city", "latitude", "longitude", "area"]},
+        ),
+        (_("Accessibility"), {"fields": ["wheelchair", "accessibility_description"]}),
+        (_("Import"), {"fields": ["external_id"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Location]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("kommune", "area", "area__level")
+            .defer("kommune__boundary", "area__boundary")
+        )
+
+    def save_model(self, request: HttpRequest, obj: Location, form, change: bool) -> None:
+        # Places the location in its area from the coordinates; tells when none contains it.
+        for warning in location_save(location=obj):
+            self.message_user(request, warning, messages.WARNING)
+
+    @admin.display(description=_("area"), ordering="area__name")
+    def area_name(self, obj: Location) -> str:
+        return obj.area.name if obj.area else ""
+
+
+# --- Offers ----------------------------------------------------------------------------
+
+
+class ServiceAtLocationInline(admin.TabularInline):
+    model = ServiceAtLocation
+    fields = ["location", "description"]
+    autocomplete_fields = ["location"]
+    extra = 0
+
+
+class CostOptionInline(admin.TabularInline):
+    model = CostOption
+    fields = ["kind", "amount", "amount_description", "valid_from", "valid_to"]
+    extra = 0
+
+
+class ServiceLanguageInline(admin.TabularInline):
+    model = ServiceLanguage
+    fields = ["code", "note"]
+    extra = 0
+
+
+class ScheduleInline(admin.TabularInline):
+    model = Schedule
+    fields = [
+        "kind",
+        "weekday",
+        "opens_at",
+        "closes_at",
+        "starts_at",
+        "ends_at",
+        "location",
+        "description",
+    ]
+    autocomplete_fields = ["location"]
+    extra = 0
+
+
+class ServicePhoneInline(admin.TabularInline):
+    model = Phone
+    fk_name = "service"
+    fields = ["number", "extension", "kind", "description"]
+    extra = 0
+
+
+class ServiceContactInline(admin.TabularInline):
+    model = Contact
+    fk_name = "service"
+    fields = ["name", "title", "department", "email"]
+    extra = 0
+
+
+@admin.register(Service)
+class ServiceAdmin(BoundaryFreeFormFieldsMixin, admin.ModelAdmin):
+    list_display = [
+        "name",
+        "organization",
+        "kommune",
+        "status",
+        "life_phase_names",
+        "is_example",
+        "last_confirmed",
+    ]
+    list_filter = [
+        kommune_filter("kommune"),
+        "status",
+        LifePhaseListFilter,
+        FieldOfActionListFilter,
+        area_filter("locations__area__", distinct=True),
+        "is_example",
+    ]
+    list_select_related = ["organization", "kommune"]
+    search_fields = ["name", "alternate_name", "organization__name", "external_id"]
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
+    autocomplete_fields = ["organization"]
+    filter_horizontal = ["terms"]
+    readonly_fields = ["created_at", "updated_at"]
+    actions = ["make_active", "make_inactive", "confirm_today"]
+    inlines = [
+        ServiceAtLocationInline,
+        CostOptionInline,
+        ServiceLanguageInline,
+        ScheduleInline,
+        ServicePhoneInline,
+        ServiceContactInline,
+    ]
+    fieldsets = [
+        (None, {"fields": ["kommune", "organization", "name", "alternate_name", "status"]}),
+        (
+            _("Description"),
+            {
+                "fields": [
+                    "description",
+                    "eligibility_description",
+                    "application_process",
+                    "url",
+                    "email",
+                ]
+            },
+        ),
+        (_("Age and classification"), {"fields": ["min_age_months", "max_age_months", "terms"]}),
+        (
+            _("Upkeep"),
+            {
+                "fields": [
+                    "capacity",
+                    "last_confirmed",
+                    "source",
+                    "external_id",
+                    "is_example",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Service]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("organization", "kommune")
+            .defer("kommune__boundary")
+            .prefetch_related(
+                Prefetch(
+                    "terms",
+                    queryset=TaxonomyTerm.objects.filter(taxonomy__code=LIFE_PHASE).order_by(
+                        "position"
+                    ),
+                    to_attr="life_phase_terms",
+                )
+            )
+        )
+
+    def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs: Any):
+        if db_field.name == "terms":
+            kwargs["queryset"] = TaxonomyTerm.objects.select_related("taxonomy").order_by(
+                "taxonomy__name", "position", "name"
+            )
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "terms":
+            # "Lebensphasen: 3 bis 6 Jahre" – a term's name alone is ambiguous in one list.
+            field.label_from_instance = lambda term: f"{term.taxonomy.name}: {term.name}"
+        return field
+
+    @admin.display(description=_("life phases"))
+    def life_phase_names(self, obj: Service) -> str:
+        return ", ".join(term.name for term in obj.life_phase_terms)
+
+    def _report(self, request: HttpRequest, changed: int) -> None:
+        self.message_user(
+            request,
+            ngettext("%(count)d offer changed.", "%(count)d offers changed.", changed)
+            % {"count": changed},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Mark selected offers as active"), permissions=["change"])
+    def make_active(self, request: HttpRequest, queryset: QuerySet[Service]) -> None:
+        self._report(request, services_set_status(services=queryset, status=Service.Status.ACTIVE))
+
+    @admin.action(description=_("Mark selected offers as inactive"), permissions=["change"])
+    def make_inactive(self, request: HttpRequest, queryset: QuerySet[Service]) -> None:
+        self._report(
+            request, services_set_status(services=queryset, status=Service.Status.INACTIVE)
+        )
+
+    @admin.action(description=_("Confirm selected offers as of today"), permissions=["change"])
+    def confirm_today(self, request: HttpRequest, queryset: QuerySet[Service]) -> None:
+        self._report(request, services_confirm(services=queryset, on=timezone.localdate()))
+
+
+# --- What hangs on offers and providers, each also on its own -----------------------------
+
+
+@admin.register(ServiceAtLocation)
+class ServiceAtLocationAdmin(admin.ModelAdmin):
+    list_display = ["service", "location", "kommune_name"]
+    list_filter = [kommune_filter("service__kommune")]
+    list_select_related = ["service", "location", "service__kommune"]
+    search_fields = ["service__name", "location__name", "location__address_1"]
+    autocomplete_fields = ["service", "location"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ServiceAtLocation]:
+        return super().get_queryset(request).defer("service__kommune__boundary")
+
+    @admin.display(description=_("Kommune"), ordering="service__kommune__name")
+    def kommune_name(self, obj: ServiceAtLocation) -> str:
+        return obj.service.kommune.name
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "title", "department", "email", "organization", "service"]
+    list_filter = [kommune_filter("organization__kommune", "service__kommune")]
+    list_select_related = ["organization", "service"]
+    search_fields = ["name", "title", "department", "email", "organization__name"]
+    autocomplete_fields = ["organization", "service"]
+
+
+@admin.register(Phone)
+class PhoneAdmin(admin.ModelAdmin):
+    list_display = ["number", "kind", "organization", "service", "location", "contact"]
+    list_filter = [
+        kommune_filter("organization__kommune", "service__kommune", "location__kommune"),
+        "kind",
+    ]
+    list_select_related = ["organization", "service", "location", "contact"]
+    search_fields = ["number", "organization__name", "service__name", "location__name"]
+    autocomplete_fields = ["organization", "service", "location", "contact"]
+
+
+@admin.register(Schedule)
+class ScheduleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "service", "kind", "location"]
+    list_filter = [kommune_filter("service__kommune"), "kind", "weekday"]
+    list_select_related = ["service", "location"]
+    search_fields = ["service__name", "description"]
+    autocomplete_fields = ["service", "location"]
+
+
+@admin.register(CostOption)
+class CostOptionAdmin(admin.ModelAdmin):
+    list_display = ["service", "kind", "amount", "amount_description"]
+    list_filter = [kommune_filter("service__kommune"), "kind"]
+    list_select_related = ["service"]
+    search_fields = ["service__name", "amount_description"]
+    autocomplete_fields = ["service"]
+
+
+@admin.register(ServiceLanguage)
+class ServiceLanguageAdmin(admin.ModelAdmin):
+    list_display = ["service", "language", "code", "note"]
+    list_filter = [kommune_filter("service__kommune"), ("code", admin.AllValuesFieldListFilter)]
+    list_select_related = ["service"]
+    search_fields = ["service__name", "code"]
+    autocomplete_fields = ["service"]
+
+    @admin.display(description=_("language"), ordering="code")
+    def language(self, obj: ServiceLanguage) -> str:
+        return str(obj)

@@ -1,0 +1,53 @@
+"""Back office for indicators and their values per area and reference date."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from lueckenlos.areas.admin import BoundaryFreeFormFieldsMixin, area_filter, kommune_filter
+from lueckenlos.monitoring.models import Indicator, IndicatorValue
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(BoundaryFreeFormFieldsMixin, admin.ModelAdmin):
+    list_display = ["code", "name", "unit", "source", "kommune"]
+    list_filter = [kommune_filter("kommune")]
+    list_select_related = ["kommune"]
+    search_fields = ["code", "name", "source"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Indicator]:
+        return super().get_queryset(request).defer("kommune__boundary")
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(BoundaryFreeFormFieldsMixin, admin.ModelAdmin):
+    list_display = ["indicator", "area_name", "reference_date", "shown_value", "missing_reason"]
+    list_filter = [
+        kommune_filter("indicator__kommune"),
+        area_filter("area__"),
+        ("reference_date", admin.AllValuesFieldListFilter),
+    ]
+    list_select_related = ["indicator", "area"]
+    search_fields = ["indicator__code", "indicator__name", "area__name", "area__code"]
+    autocomplete_fields = ["indicator", "area"]
+    ordering = ["indicator__code", "area__path", "-reference_date"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[IndicatorValue]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("indicator", "area")
+            .defer("area__boundary")
+        )
+
+    @admin.display(description=_("area"), ordering="area__path")
+    def area_name(self, obj: IndicatorValue) -> str:
+        return obj.area.name
+
+    @admin.display(description=_("value"), ordering="value")
+    def shown_value(self, obj: IndicatorValue) -> str:
+        # A withheld value is not zero.
+        return "–" if obj.value is None else f"{obj.value:g}"
