@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 
 from lueckenlos.areas.models import AgeBand, Area, AreaLevel, Kommune, PopulationCount
 from lueckenlos.areas.services import area_create
-from lueckenlos.portal.reserved import validate_kommune_slug
 
 # The query parameter of the Kommune filter; the area filter reads it to offer that
 # Kommune's areas only.
@@ -142,11 +141,6 @@ class KommuneAdminForm(forms.ModelForm):
     class Meta:
         model = Kommune
         fields = ["name", "slug", "kind", "parent", "official_code", "youth_office", "attribution"]
-
-    def clean_slug(self) -> str:
-        slug = self.cleaned_data["slug"]
-        validate_kommune_slug(slug)
-        return slug
 
 
 @admin.register(Kommune)

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lueckenlos.areas.slugs import validate_kommune_slug
+
 
 class Kommune(models.Model):
     """A municipality, district or county: the tenant that owns areas and offers.
@@ -22,7 +24,12 @@ class Kommune(models.Model):
         DISTRICT = "district", _("District")
 
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
+    slug = models.SlugField(
+        _("short name in addresses"),
+        max_length=80,
+        unique=True,
+        validators=[validate_kommune_slug],
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
         "self",
