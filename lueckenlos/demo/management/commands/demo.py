@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import ProtectedError
@@ -70,8 +67,9 @@ class Command(BaseCommand):
             for line in report.lines():
                 self.stdout.write(f"  {line}")
         if not options["no_serve"]:
-            # WhiteNoise serves from the apps' folders in the demo (WHITENOISE_USE_FINDERS)
-            # but warns at every start when STATIC_ROOT does not exist.
-            Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
             self.stdout.write(f"Serving at http://{options['addrport']}/ (Ctrl+C to stop)")
+            self.stdout.write(
+                f"Back office: http://{options['addrport']}/admin/ (first create an account "
+                "with: .venv/bin/lueckenlos createsuperuser)"
+            )
             call_command("runserver", options["addrport"], use_reloader=False)
