@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.utils import translation
 from pytest_factoryboy import register
 
 from lueckenlos.areas.models import Area, AreaLevel, Kommune
@@ -22,6 +23,17 @@ register(factories.AreaFactory)
 register(factories.OrganizationFactory)
 register(factories.ServiceFactory)
 register(factories.LocationFactory)
+
+
+@pytest.fixture
+def english(settings):
+    """Read messages in English, the language of the msgids, whatever the German wording.
+
+    German is the default interface language; the catalogue tests check its completeness.
+    """
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @dataclass

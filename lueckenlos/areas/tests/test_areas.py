@@ -9,6 +9,9 @@ from lueckenlos.areas.models import Area, AreaLevel
 from lueckenlos.areas.services import area_create
 from tests.factories import square
 
+# Assertions read the English msgids; German wording is the catalogue's business.
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def test_an_area_knows_everything_inside_it(marzahn):
     inside = set(Area.objects.within(marzahn.region).values_list("name", flat=True))

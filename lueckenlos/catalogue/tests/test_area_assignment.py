@@ -7,6 +7,9 @@ from lueckenlos.areas.services import area_set_boundary
 from lueckenlos.catalogue.models import Location
 from lueckenlos.catalogue.services import location_save, locations_place_in_areas
 
+# Assertions read the English msgids; German wording is the catalogue's business.
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def test_a_location_lands_in_the_smallest_area_containing_it(marzahn):
     location = Location(kommune=marzahn.kommune, name="Kita", longitude=13.555, latitude=52.515)

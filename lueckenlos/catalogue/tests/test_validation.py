@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from lueckenlos.catalogue.models import CostOption, Schedule, Service, ServiceLanguage
 from lueckenlos.catalogue.services import terms_by_code
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_an_age_range_with_min_above_max_is_rejected_with_a_reason(service_factory):

@@ -18,8 +18,8 @@ REFERENCE_DATE = dt.date(2023, 12, 31)
 
 
 @pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
+def _english(english):
+    """Every test here reads English (the `english` fixture of the root conftest)."""
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from lueckenlos.areas.models import Kommune
-from lueckenlos.portal.reserved import RESERVED_SLUGS
+from lueckenlos.areas.slugs import RESERVED_SLUGS
 
 
 @pytest.fixture
