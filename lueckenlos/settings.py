@@ -7,6 +7,7 @@ SECRET_KEY and ALLOWED_HOSTS to be set.
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -14,35 +15,48 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from lueckenlos.lib.env import envbool, envint, envlist, envsecret, envstr
+from lueckenlos.lib.env import envbool, envchoice, envint, envlist, envsecret, envstr
 
 BASE_DIR = Path(__file__).resolve().parent
 
-ENVIRONMENT = envstr("LUECKENLOS_ENV", "demo")
-if ENVIRONMENT not in {"demo", "production"}:
-    raise ImproperlyConfigured(f"LUECKENLOS_ENV={ENVIRONMENT!r}: use 'demo' or 'production'.")
+ENVIRONMENT = envchoice("LUECKENLOS_ENV", "demo", ["demo", "production"])
 PRODUCTION = ENVIRONMENT == "production"
 
 DATA_DIR = Path(envstr("LUECKENLOS_DATA_DIR", "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
+MIN_SECRET_KEY_LENGTH = 50
+
+
 def _secret_key() -> str:
     key = envsecret("SECRET_KEY")
     if key:
+        if PRODUCTION and len(key) < MIN_SECRET_KEY_LENGTH:
+            raise ImproperlyConfigured(
+                f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters in production."
+            )
         return key
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) must be set in production.")
     # The demo keeps one generated key in its data directory so sessions survive restarts.
+    # Created readable by the owner only from the start; a second process starting at the
+    # same moment reads the first one's key instead of writing its own.
     key_file = DATA_DIR / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
-        key_file.chmod(0o600)
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_urlsafe(MIN_SECRET_KEY_LENGTH))
     return key_file.read_text(encoding="utf-8").strip()
 
 
 SECRET_KEY = _secret_key()
 DEBUG = envbool("DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DEBUG must not be on in production: it shows secrets on errors.")
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
 if PRODUCTION and not ALLOWED_HOSTS:
@@ -162,9 +176,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": envchoice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]),
+    },
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
 # Paging of the simple public lists.
-PORTAL_PAGE_SIZE = envint("LUECKENLOS_PAGE_SIZE", 25)
+PORTAL_PAGE_SIZE = envint("LUECKENLOS_PAGE_SIZE", 25, min_value=1)
+# Where people report barriers and errors (accessibility statement); the sender address of
+# e-mails is often a no-reply address, so this is its own setting.
+FEEDBACK_EMAIL = envstr("LUECKENLOS_FEEDBACK_EMAIL", DEFAULT_FROM_EMAIL)

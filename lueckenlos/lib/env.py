@@ -7,6 +7,7 @@ guessing, so a typo in production configuration stops the start instead of being
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -31,14 +32,27 @@ def envbool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name}={raw!r} is not a yes/no value (use true or false).")
 
 
-def envint(name: str, default: int) -> int:
+def envint(name: str, default: int, *, min_value: int | None = None) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from exc
+    if min_value is not None and value < min_value:
+        raise ImproperlyConfigured(f"{name}={raw!r} must be at least {min_value}.")
+    return value
+
+
+def envchoice(name: str, default: str, choices: Iterable[str]) -> str:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    allowed = list(choices)
+    if raw.strip() not in allowed:
+        raise ImproperlyConfigured(f"{name}={raw!r}: use one of {', '.join(allowed)}.")
+    return raw.strip()
 
 
 def envlist(name: str, default: list[str]) -> list[str]:

@@ -33,7 +33,7 @@ def accessibility_statement(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/accessibility.html",
-        {"feedback_email": settings.DEFAULT_FROM_EMAIL},
+        {"feedback_email": settings.FEEDBACK_EMAIL},
     )
 
 

@@ -40,7 +40,7 @@ def test_the_page_language_follows_the_request(client, marzahn):
 
 
 def test_the_accessibility_statement_names_the_feedback_address(client, settings, db):
-    settings.DEFAULT_FROM_EMAIL = "barrieren@example.org"
+    settings.FEEDBACK_EMAIL = "barrieren@example.org"
 
     response = client.get(reverse("portal:accessibility"))
 
