@@ -1,4 +1,4 @@
-"""Top-level addresses. Words taken here are listed in lueckenlos.portal.reserved.RESERVED_SLUGS,
+"""Top-level addresses. Words taken here are listed in lueckenlos.areas.slugs.RESERVED_SLUGS,
 because the portal gives every Kommune a top-level address of its own."""
 
 from django.contrib import admin

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -78,7 +81,9 @@ class Kommune(models.Model):
 class KommuneScopedQuerySet(models.QuerySet):
     """Every tenant-owned model's queryset: `for_kommune` is how reads stay in one tenant."""
 
-    def for_kommune(self, kommune: Kommune, *, include_contained: bool = False):
+    def for_kommune(
+        self, kommune: Kommune, *, include_contained: bool = False
+    ) -> KommuneScopedQuerySet:
         if include_contained:
             return self.filter(kommune_id__in=kommune.descendant_ids())
         return self.filter(kommune=kommune)
@@ -112,21 +117,31 @@ class AreaLevel(models.Model):
 
 
 class AreaQuerySet(KommuneScopedQuerySet):
-    def valid_on(self, day):
+    def valid_on(self, day: dt.date) -> AreaQuerySet:
         return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
             Q(valid_to__isnull=True) | Q(valid_to__gte=day)
         )
 
-    def within(self, area: Area):
-        """The area itself and all areas below it."""
-        return self.filter(path__startswith=area.path)
+    def within(self, area: Area) -> AreaQuerySet:
+        """The area itself and all areas below it, of the same vintage.
+
+        Codes repeat across vintages (a new LOR edition keeps most numbers), so the path
+        prefix alone would mix the old and the new boundaries.
+        """
+        query = self.filter(kommune_id=area.kommune_id, path__startswith=area.path)
+        if area.valid_to is not None:
+            query = query.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=area.valid_to))
+        if area.valid_from is not None:
+            query = query.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=area.valid_from))
+        return query
 
 
 class Area(models.Model):
     """A neighbourhood or district of a Kommune, at one level of its hierarchy.
 
-    The boundary is stored as GeoJSON in WGS84 with its bounding box beside it (for quick
-    prefiltering); distances and areas are computed in a metric CRS (see lueckenlos.lib.geo).
+    The boundary is stored as GeoJSON in WGS84 with its bounding box beside it (to fit a map
+    to the area without reading the polygon); distances and areas are computed in a metric
+    CRS (see lueckenlos.lib.geo).
     """
 
     kommune = models.ForeignKey(
@@ -143,7 +158,12 @@ class Area(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    code = models.CharField(_("code"), max_length=40)
+    code = models.CharField(
+        _("code"),
+        max_length=40,
+        # The code is a segment of the path below: a slash would break it.
+        validators=[RegexValidator(r"^[^/\s]+$", _("A code may not contain slashes or spaces."))],
+    )
     name = models.CharField(_("name"), max_length=200)
     # Materialised path of codes ("0110/011001/01100101/") so "everything inside this area"
     # is one indexed prefix filter at any depth.
@@ -166,6 +186,13 @@ class Area(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["kommune", "code", "valid_from"], name="unique_area_code_per_vintage"
+            ),
+            # NULLs are distinct in a unique constraint: areas without a vintage need their own.
+            models.UniqueConstraint(
+                fields=["kommune", "code"],
+                condition=Q(valid_from__isnull=True),
+                name="unique_area_code_without_vintage",
+                violation_error_message=_("This Kommune already has an area with this code."),
             ),
             models.CheckConstraint(
                 condition=Q(valid_from__isnull=True)
@@ -191,14 +218,6 @@ class Area(models.Model):
             errors["valid_to"] = _("The end of validity lies before its start.")
         if errors:
             raise ValidationError(errors)
-
-    def ancestors(self) -> list[Area]:
-        chain = []
-        node = self.parent
-        while node is not None:
-            chain.append(node)
-            node = node.parent
-        return list(reversed(chain))
 
 
 class AgeBand(models.Model):
@@ -270,3 +289,7 @@ class PopulationCount(models.Model):
     def __str__(self) -> str:
         shown = self.count if self.count is not None else "–"
         return f"{self.area.name}, {self.age_band.label}, {self.reference_date}: {shown}"
+
+    def clean(self) -> None:
+        if self.area_id and self.age_band_id and self.area.kommune_id != self.age_band.kommune_id:
+            raise ValidationError({"age_band": _("The age band belongs to another Kommune.")})

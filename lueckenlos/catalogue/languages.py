@@ -5,8 +5,6 @@ from __future__ import annotations
 from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
-# Languages families in German municipalities most often ask for, offered first in forms.
-COMMON_LANGUAGES = ["de", "en", "tr", "ar", "uk", "ru", "pl", "fa", "ro", "bg", "ku", "fr"]
 # Sign language and languages Django does not list.
 EXTRA_LANGUAGES = {
     "sgn": _("German Sign Language"),

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Model
+
 LIFE_PHASE = "life_phase"
 TRANSITION = "transition"
 FIELD_OF_ACTION = "field_of_action"
@@ -142,10 +144,11 @@ VOCABULARIES: list[Vocabulary] = [
 ]
 
 
-def seed_vocabularies(taxonomy_model, term_model) -> None:
+def seed_vocabularies(taxonomy_model: type[Model], term_model: type[Model]) -> None:
     """Create or update the seeded vocabularies; terms added by users are left alone.
 
-    Takes the model classes so that a migration can pass its historical models.
+    Takes the model classes so that tests that flush the database can restore them; the
+    migrations carry their own frozen copy of this data.
     """
     for vocabulary in VOCABULARIES:
         taxonomy, _created = taxonomy_model.objects.update_or_create(

@@ -1,4 +1,4 @@
-"""The one error the demo loader raises for bad input: it names file, row and field."""
+"""The errors of the demo loader: bad input named by file, row and field, and refusals."""
 
 from __future__ import annotations
 
@@ -21,3 +21,20 @@ class DemoDataError(Exception):
 
 class DemoAlreadyLoaded(Exception):
     """Berlin, or a Kommune with a Bezirk's slug, exists already: a load would collide."""
+
+
+class DemoInProduction(Exception):
+    """The installation runs with LUECKENLOS_ENV=production, where demo data has no place."""
+
+
+class UnknownBezirk(ValueError):
+    """A Bezirk asked for by number or name that the LOR hierarchy does not have."""
+
+    def __init__(self, value: str, choices: list[tuple[str, str]]):
+        self.value = value
+        # (code, slug) of every Bezirk that can be chosen.
+        self.choices = choices
+        super().__init__(
+            f"no Bezirk {value!r}; choose from "
+            + ", ".join(f"{code} {slug}" for code, slug in choices)
+        )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import shapely
+from django.utils.translation import gettext as _
 from pyproj import Transformer
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
@@ -24,6 +25,12 @@ KNOWN_CRS = {4326, 25832, 25833, 3035, 31467, 31468}
 # Germany's bounds in WGS84 with a margin: coordinates outside are certainly wrong
 # (swapped axes, a projected CRS read as degrees, the HSDS example's latitude 100).
 GERMANY_BOUNDS = (5.5, 47.0, 15.5, 55.2)
+
+
+# How far outside its Kommune's boundary a point may lie and still count as inside: official
+# boundaries and geocoded addresses disagree by some metres, and a building on the border
+# street belongs to the district its address names.
+BOUNDARY_TOLERANCE_M = 250.0
 
 
 class GeometryError(ValueError):
@@ -42,7 +49,7 @@ def crs_from_geojson(data: dict) -> int:
         return WGS84
     code = name.rsplit(":", 1)[-1]
     if not code.isdigit():
-        raise GeometryError(f"Unknown coordinate reference system {name!r}.")
+        raise GeometryError(_("Unknown coordinate reference system “%(name)s”.") % {"name": name})
     return int(code)
 
 
@@ -60,20 +67,32 @@ def to_wgs84(x: float, y: float, source_epsg: int) -> tuple[float, float]:
 
 
 def check_wgs84_point(lon: float, lat: float) -> None:
+    where = {"lon": lon, "lat": lat}
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise GeometryError(f"Longitude {lon}, latitude {lat} are not WGS84 coordinates.")
+        raise GeometryError(
+            _("Longitude %(lon)s, latitude %(lat)s are not WGS84 coordinates.") % where
+        )
     west, south, east, north = GERMANY_BOUNDS
     if not (west <= lon <= east and south <= lat <= north):
-        raise GeometryError(f"Longitude {lon}, latitude {lat} lie outside Germany.")
+        raise GeometryError(_("Longitude %(lon)s, latitude %(lat)s lie outside Germany.") % where)
+
+
+def distance_outside_m(boundary_wgs84: BaseGeometry, lon: float, lat: float) -> float:
+    """Metres from the point to the boundary polygon; 0 when the point lies inside it."""
+    point = shapely.Point(lon, lat)
+    if boundary_wgs84.intersects(point):
+        return 0.0
+    epsg = metric_epsg_for(lon)
+    return float(reproject(boundary_wgs84, WGS84, epsg).distance(reproject(point, WGS84, epsg)))
 
 
 def geometry_from_geojson(geometry: dict) -> BaseGeometry:
     try:
         geom = shape(geometry)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise GeometryError(f"Not a GeoJSON geometry: {exc}") from exc
+        raise GeometryError(_("Not a GeoJSON geometry: %(reason)s") % {"reason": exc}) from exc
     if geom.is_empty:
-        raise GeometryError("The geometry is empty.")
+        raise GeometryError(_("The geometry is empty."))
     if not geom.is_valid:
         geom = shapely.make_valid(geom)
     return geom
@@ -138,7 +157,12 @@ class PolygonIndex:
         for pi, gi in zip(point_idx.tolist(), poly_idx.tolist(), strict=True):
             candidate = self._polygons[gi]
             current = best[pi]
-            if current is None or candidate.depth > current.depth:
+            # Deepest area wins; on a shared edge the lower key, so the result never depends
+            # on the order the tree returns its candidates in.
+            if current is None or (candidate.depth, -candidate.key) > (
+                current.depth,
+                -current.key,
+            ):
                 best[pi] = candidate
         return [b.key if b is not None else None for b in best]
 

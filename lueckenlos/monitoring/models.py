@@ -7,6 +7,7 @@ the monitoring issue.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -61,3 +62,7 @@ class IndicatorValue(models.Model):
     def __str__(self) -> str:
         shown = self.value if self.value is not None else "–"
         return f"{self.indicator.code} {self.area.name} {self.reference_date}: {shown}"
+
+    def clean(self) -> None:
+        if self.indicator_id and self.area_id and self.indicator.kommune_id != self.area.kommune_id:
+            raise ValidationError({"area": _("The area belongs to another Kommune.")})

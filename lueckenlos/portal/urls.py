@@ -1,5 +1,5 @@
 """Public pages. Each Kommune has a top-level address; the words used here for other pages
-are listed in lueckenlos.portal.reserved.RESERVED_SLUGS."""
+are listed in lueckenlos.areas.slugs.RESERVED_SLUGS."""
 
 from __future__ import annotations
 

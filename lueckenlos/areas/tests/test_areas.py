@@ -23,10 +23,6 @@ def test_an_area_knows_everything_inside_it(marzahn):
     assert list(Area.objects.within(marzahn.north)) == [marzahn.north]
 
 
-def test_ancestors_run_from_the_top(marzahn):
-    assert marzahn.north.ancestors() == [marzahn.region]
-
-
 def test_boundary_is_stored_with_its_bounding_box_and_metric_area(marzahn):
     region = marzahn.region
     assert (region.min_lon, region.min_lat) == pytest.approx((13.55, 52.50))

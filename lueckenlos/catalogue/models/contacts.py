@@ -48,6 +48,7 @@ class Contact(models.Model):
             models.CheckConstraint(
                 condition=Q(organization__isnull=False) | Q(service__isnull=False),
                 name="contact_belongs_somewhere",
+                violation_error_message=_("A contact belongs to a provider or an offer."),
             )
         ]
 
@@ -67,16 +68,36 @@ class Phone(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="phones"
+        Organization,
+        verbose_name=_("provider"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="phones",
     )
     service = models.ForeignKey(
-        Service, null=True, blank=True, on_delete=models.CASCADE, related_name="phones"
+        Service,
+        verbose_name=_("offer"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="phones",
     )
     location = models.ForeignKey(
-        Location, null=True, blank=True, on_delete=models.CASCADE, related_name="phones"
+        Location,
+        verbose_name=_("location"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="phones",
     )
     contact = models.ForeignKey(
-        Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="phones"
+        Contact,
+        verbose_name=_("contact"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="phones",
     )
     number = models.CharField(_("number"), max_length=50)
     extension = models.CharField(_("extension"), max_length=20, blank=True)
@@ -93,6 +114,9 @@ class Phone(models.Model):
                 | Q(location__isnull=False)
                 | Q(contact__isnull=False),
                 name="phone_belongs_somewhere",
+                violation_error_message=_(
+                    "A phone number belongs to a provider, offer, location or contact."
+                ),
             )
         ]
 

@@ -7,6 +7,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lueckenlos.catalogue.languages import is_known_language, language_name
@@ -72,15 +73,25 @@ class Schedule(models.Model):
                     & (Q(ends_at__isnull=True) | Q(starts_at__lte=models.F("ends_at")))
                 ),
                 name="schedule_complete_and_in_order",
+                violation_error_message=_(
+                    "Opening hours need a weekday and a closing time after the opening time; "
+                    "an event needs a start before its end."
+                ),
             )
         ]
 
     def __str__(self) -> str:
         if self.kind == self.Kind.EVENT:
-            return f"{self.starts_at:%d.%m.%Y %H:%M}"
+            return f"{timezone.localtime(self.starts_at):%d.%m.%Y %H:%M}"
         return f"{self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
 
     def clean(self) -> None:
+        if (
+            self.location_id
+            and self.service_id
+            and self.location.kommune_id != self.service.kommune_id
+        ):
+            raise ValidationError({"location": _("The location belongs to another Kommune.")})
         if self.kind == self.Kind.REGULAR:
             if not self.weekday or self.opens_at is None or self.closes_at is None:
                 raise ValidationError(_("Regular opening hours need a weekday and both times."))
@@ -120,14 +131,21 @@ class CostOption(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind="free") | Q(amount__isnull=True) | Q(amount=0),
                 name="free_costs_nothing",
+                violation_error_message=_("An offer free of charge cannot have an amount."),
             ),
             models.CheckConstraint(
-                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="amount_not_negative"
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                name="amount_not_negative",
+                violation_error_message=_("An amount cannot be negative."),
             ),
         ]
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.FREE and self.amount:
+            raise ValidationError({"amount": _("An offer free of charge cannot have an amount.")})
 
 
 class ServiceLanguage(models.Model):

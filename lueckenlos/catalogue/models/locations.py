@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -67,11 +68,16 @@ class Location(models.Model):
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(latitude__isnull=False, longitude__isnull=False),
                 name="location_has_both_coordinates_or_none",
+                violation_error_message=_("Give both latitude and longitude, or neither."),
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.name}, {self.address_1}" if self.address_1 else self.name
+
+    def clean(self) -> None:
+        if self.organization_id and self.organization.kommune_id != self.kommune_id:
+            raise ValidationError({"organization": _("The provider belongs to another Kommune.")})
 
     @property
     def has_coordinates(self) -> bool:

@@ -16,14 +16,8 @@ from lueckenlos.catalogue.models.taxonomy import TaxonomyTerm
 
 
 class ServiceQuerySet(KommuneScopedQuerySet):
-    def active(self):
+    def active(self) -> ServiceQuerySet:
         return self.filter(status=Service.Status.ACTIVE)
-
-    def for_age_months(self, months: int):
-        return self.filter(
-            Q(min_age_months__isnull=True) | Q(min_age_months__lte=months),
-            Q(max_age_months__isnull=True) | Q(max_age_months__gt=months),
-        )
 
 
 class Service(models.Model):

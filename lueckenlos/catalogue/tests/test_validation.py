@@ -87,3 +87,20 @@ def test_a_known_language_is_named_in_the_interface_language(service_factory):
     language = ServiceLanguage(service=service_factory(), code="tr")
     language.full_clean()
     assert str(language) in {"Turkish", "Türkisch"}
+
+
+def test_a_free_offer_with_an_amount_is_refused_before_the_database(service_factory):
+    option = CostOption(service=service_factory(), kind="free", amount=5)
+    with pytest.raises(ValidationError) as excinfo:
+        option.full_clean()
+    assert "amount" in excinfo.value.message_dict
+
+
+def test_an_event_is_shown_in_local_time(service_factory):
+    schedule = Schedule(
+        service=service_factory(),
+        kind=Schedule.Kind.EVENT,
+        starts_at=dt.datetime(2026, 7, 4, 12, 0, tzinfo=dt.UTC),
+    )
+    # 12:00 UTC is 14:00 in Berlin in summer.
+    assert str(schedule) == "04.07.2026 14:00"

@@ -1,0 +1,25 @@
+"""The migrations seed exactly the vocabularies the code names."""
+
+import pytest
+
+from lueckenlos.catalogue.models import Taxonomy, TaxonomyTerm
+from lueckenlos.catalogue.vocabularies import VOCABULARIES
+
+
+@pytest.mark.django_db
+def test_the_migrated_database_holds_the_vocabularies_of_the_code():
+    # A change to vocabularies.py needs a data migration; this fails until it has one.
+    in_code = {
+        (v.code, v.name): [
+            (t.code, t.name, t.description, t.min_age_months, t.max_age_months) for t in v.terms
+        ]
+        for v in VOCABULARIES
+    }
+    in_database = {
+        (taxonomy.code, taxonomy.name): [
+            (t.code, t.name, t.description, t.min_age_months, t.max_age_months)
+            for t in TaxonomyTerm.objects.filter(taxonomy=taxonomy).order_by("position")
+        ]
+        for taxonomy in Taxonomy.objects.all()
+    }
+    assert in_database == in_code
