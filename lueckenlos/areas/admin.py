@@ -2,7 +2,9 @@
 
 The list filters defined here (Kommune, area) are shared by the catalogue and monitoring
 admins. GeoJSON boundaries never reach a list or a form: a Berlin Planungsraum's boundary is
-larger than a whole page, so querysets defer them and forms show a short summary instead.
+larger than a whole page, so querysets defer them and forms show a short summary instead. A
+new boundary arrives as an uploaded GeoJSON file; the Kommune's locations are then placed in
+their areas again.
 """
 
 from __future__ import annotations
@@ -10,18 +12,33 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from lueckenlos.areas.models import AgeBand, Area, AreaLevel, Kommune, PopulationCount
-from lueckenlos.areas.services import area_create
+from lueckenlos.areas.services import (
+    area_save,
+    area_set_boundary,
+    boundary_from_upload,
+    kommune_set_boundary,
+)
+
+# Locations belong to the catalogue, but where they lie follows the boundaries set here.
+from lueckenlos.catalogue.services import locations_place_in_areas
+from lueckenlos.lib.geo import KNOWN_CRS, WGS84
 
 # The query parameter of the Kommune filter; the area filter reads it to offer that
 # Kommune's areas only.
 KOMMUNE_PARAMETER = "kommune"
+
+# How many "outside every area" warnings a new boundary shows one by one; the rest are
+# counted (a boundary in the wrong place leaves every location of the Kommune outside).
+SHOWN_PLACEMENT_WARNINGS = 10
 
 
 def kommune_filter(*paths: str, title: str = _("Kommune")) -> type[admin.SimpleListFilter]:
@@ -137,10 +154,55 @@ class BoundaryFreeFormFieldsMixin:
         return field
 
 
+class BoundaryUploadField(forms.FileField):
+    """An optional GeoJSON file with a new boundary; cleans to the boundary in WGS84."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Boundary as a GeoJSON file"))
+        kwargs.setdefault(
+            "help_text",
+            format_lazy(
+                _(
+                    "Replaces the boundary. A Polygon or MultiPolygon, alone, as a Feature or as "
+                    "a FeatureCollection with one feature; in WGS84, or in one of EPSG {codes} "
+                    "named in a “crs” member."
+                ),
+                codes=", ".join(str(code) for code in sorted(KNOWN_CRS - {WGS84})),
+            ),
+        )
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> dict | None:
+        upload: UploadedFile | None = super().clean(data, initial)
+        if not upload:
+            return None
+        return boundary_from_upload(upload.read())
+
+
 class KommuneAdminForm(forms.ModelForm):
+    boundary_file = BoundaryUploadField()
+
     class Meta:
         model = Kommune
         fields = ["name", "slug", "kind", "parent", "official_code", "youth_office", "attribution"]
+
+
+def place_locations_again(request: HttpRequest, kommune: Kommune) -> None:
+    """After a boundary changed: place the Kommune's locations and say which fit no area."""
+    warnings = locations_place_in_areas(kommune=kommune)
+    for warning in warnings[:SHOWN_PLACEMENT_WARNINGS]:
+        messages.warning(request, warning)
+    more = len(warnings) - SHOWN_PLACEMENT_WARNINGS
+    if more > 0:
+        messages.warning(
+            request,
+            ngettext(
+                "… and %(count)d more location outside every area.",
+                "… and %(count)d more locations outside every area.",
+                more,
+            )
+            % {"count": more},
+        )
 
 
 @admin.register(Kommune)
@@ -161,10 +223,20 @@ class KommuneAdmin(BoundaryFreeFormFieldsMixin, admin.ModelAdmin):
         "youth_office",
         "attribution",
         "boundary_info",
+        "boundary_file",
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Kommune]:
         return super().get_queryset(request).defer("boundary", "parent__boundary")
+
+    def save_model(
+        self, request: HttpRequest, obj: Kommune, form: KommuneAdminForm, change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        boundary = form.cleaned_data.get("boundary_file")
+        if boundary is not None:
+            kommune_set_boundary(kommune=obj, boundary=boundary)
+            place_locations_again(request, obj)
 
     @admin.display(description=_("boundary"))
     def boundary_info(self, obj: Kommune) -> str:
@@ -228,8 +300,17 @@ class PopulationCountInline(admin.TabularInline):
         return "–" if obj.count is None else str(obj.count)
 
 
+class AreaAdminForm(forms.ModelForm):
+    boundary_file = BoundaryUploadField()
+
+    class Meta:
+        model = Area
+        fields = ["kommune", "level", "parent", "code", "name", "valid_from", "valid_to"]
+
+
 @admin.register(Area)
 class AreaAdmin(BoundaryFreeFormFieldsMixin, admin.ModelAdmin):
+    form = AreaAdminForm
     list_display = [
         "name",
         "code",
@@ -244,7 +325,18 @@ class AreaAdmin(BoundaryFreeFormFieldsMixin, admin.ModelAdmin):
     search_fields = ["name", "code", "kommune__name"]
     ordering = ["kommune__name", "path"]
     autocomplete_fields = ["parent"]
-    exclude = ["boundary"]
+    fields = [
+        "kommune",
+        "level",
+        "parent",
+        "code",
+        "name",
+        "valid_from",
+        "valid_to",
+        "boundary_info",
+        "area_km2",
+        "boundary_file",
+    ]
     readonly_fields = ["boundary_info", "area_km2"]
     inlines = [PopulationCountInline]
 
@@ -263,21 +355,14 @@ class AreaAdmin(BoundaryFreeFormFieldsMixin, admin.ModelAdmin):
             return [*self.readonly_fields, "kommune", "level", "parent", "code"]
         return list(self.readonly_fields)
 
-    def save_model(self, request: HttpRequest, obj: Area, form, change: bool) -> None:
-        if change:
-            super().save_model(request, obj, form, change)
-            return
-        created = area_create(
-            kommune=obj.kommune,
-            level=obj.level,
-            code=obj.code,
-            name=obj.name,
-            parent=obj.parent,
-            valid_from=obj.valid_from,
-            valid_to=obj.valid_to,
-        )
-        # The admin goes on with `obj` (inlines, log entry, redirect): make it the saved area.
-        obj.pk, obj.path, obj._state = created.pk, created.path, created._state
+    def save_model(
+        self, request: HttpRequest, obj: Area, form: AreaAdminForm, change: bool
+    ) -> None:
+        area_save(area=obj)
+        boundary = form.cleaned_data.get("boundary_file")
+        if boundary is not None:
+            area_set_boundary(area=obj, boundary=boundary)
+            place_locations_again(request, obj.kommune)
 
     @admin.display(description=_("level"), ordering="level__depth")
     def level_name(self, obj: Area) -> str:

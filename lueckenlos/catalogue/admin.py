@@ -38,6 +38,7 @@ from lueckenlos.catalogue.services import (
     location_save,
     services_confirm,
     services_set_status,
+    validate_life_phases,
     validate_location_coordinates,
 )
 from lueckenlos.catalogue.vocabularies import FIELD_OF_ACTION, LIFE_PHASE
@@ -286,8 +287,28 @@ class ServiceContactInline(admin.TabularInline):
     extra = 0
 
 
+class ServiceAdminForm(forms.ModelForm):
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if "terms" not in cleaned or any(
+            self.has_error(name) for name in ("min_age_months", "max_age_months")
+        ):
+            # An age range that is no number has its own error; nothing to compare with.
+            return cleaned
+        try:
+            validate_life_phases(
+                min_age_months=cleaned.get("min_age_months"),
+                max_age_months=cleaned.get("max_age_months"),
+                terms=cleaned["terms"],
+            )
+        except ValidationError as exc:
+            self.add_error("terms", exc)
+        return cleaned
+
+
 @admin.register(Service)
 class ServiceAdmin(BoundaryFreeFormFieldsMixin, admin.ModelAdmin):
+    form = ServiceAdminForm
     list_display = [
         "name",
         "organization",
@@ -391,19 +412,27 @@ class ServiceAdmin(BoundaryFreeFormFieldsMixin, admin.ModelAdmin):
             messages.SUCCESS,
         )
 
+    # The services write an entry naming the user into each changed offer's history.
     @admin.action(description=_("Mark selected offers as active"), permissions=["change"])
     def make_active(self, request: HttpRequest, queryset: QuerySet[Service]) -> None:
-        self._report(request, services_set_status(services=queryset, status=Service.Status.ACTIVE))
+        changed = services_set_status(
+            services=queryset, status=Service.Status.ACTIVE, acting_user=request.user
+        )
+        self._report(request, changed)
 
     @admin.action(description=_("Mark selected offers as inactive"), permissions=["change"])
     def make_inactive(self, request: HttpRequest, queryset: QuerySet[Service]) -> None:
-        self._report(
-            request, services_set_status(services=queryset, status=Service.Status.INACTIVE)
+        changed = services_set_status(
+            services=queryset, status=Service.Status.INACTIVE, acting_user=request.user
         )
+        self._report(request, changed)
 
     @admin.action(description=_("Confirm selected offers as of today"), permissions=["change"])
     def confirm_today(self, request: HttpRequest, queryset: QuerySet[Service]) -> None:
-        self._report(request, services_confirm(services=queryset, on=timezone.localdate()))
+        changed = services_confirm(
+            services=queryset, on=timezone.localdate(), acting_user=request.user
+        )
+        self._report(request, changed)
 
 
 # --- What hangs on offers and providers, each also on its own -----------------------------

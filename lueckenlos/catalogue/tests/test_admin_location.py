@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from lueckenlos.areas.services import kommune_set_boundary
 from lueckenlos.catalogue.models import Location
 from tests.factories import square
+
+# Assertions read the English msgids; German wording is the catalogue's business.
+pytestmark = pytest.mark.usefixtures("english")
 
 ADD_URL = reverse("admin:catalogue_location_add")
 
@@ -76,8 +80,46 @@ def test_coordinates_outside_the_kommune_are_a_form_error(admin_client, marzahn,
 
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
-    assert "lie outside Marzahn-Hellersdorf" in errors["latitude"][0]
+    assert "m outside Marzahn-Hellersdorf" in errors["latitude"][0]
     assert not Location.objects.filter(name="Kita Sonnenschein").exists()
+
+
+def test_a_site_the_loader_kept_just_outside_can_be_edited(admin_client, marzahn):
+    # As the demo keeps Kita Hausburg: about 100 m east of the Kommune's boundary (13.57°E).
+    location = Location.objects.create(
+        kommune=marzahn.kommune, name="Kita Hausburg", longitude=13.5715, latitude=52.51
+    )
+
+    response = admin_client.post(
+        reverse("admin:catalogue_location_change", args=[location.pk]),
+        location_form(
+            marzahn.kommune,
+            name="Kita Hausburg",
+            description="Neue Telefonzeiten",
+            longitude="13.5715",
+            latitude="52.51",
+        ),
+        follow=True,
+    )
+
+    location.refresh_from_db()
+    assert location.description == "Neue Telefonzeiten"
+    # Saved, and in no area: the coordinator is told, as for any point outside every area.
+    assert location.area is None
+    warnings = [text for level, text in messages_of(response) if level == "warning"]
+    assert any("lies outside every area of Marzahn-Hellersdorf" in text for text in warnings)
+
+
+def test_a_point_beyond_the_tolerance_is_refused_with_its_distance(admin_client, marzahn):
+    # 0.01° east of the boundary at 52.51°N: about 679 m out, well beyond the 250 m allowed.
+    response = admin_client.post(
+        ADD_URL, location_form(marzahn.kommune, longitude="13.58", latitude="52.51")
+    )
+
+    assert response.status_code == 200
+    message = response.context["adminform"].form.errors["latitude"][0]
+    assert "lie 679 m outside Marzahn-Hellersdorf" in message
+    assert not Location.objects.exists()
 
 
 def test_coordinates_outside_germany_are_a_form_error(admin_client, marzahn):

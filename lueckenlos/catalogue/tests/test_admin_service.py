@@ -5,12 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
-from lueckenlos.catalogue.models import Service
+from lueckenlos.catalogue.models import Service, TaxonomyTerm
 from lueckenlos.portal.tests.conftest import add_offers
 from tests.factories import LocationFactory, ServiceAtLocationFactory, ServiceFactory
+
+# Assertions read the English msgids; German wording is the catalogue's business.
+pytestmark = pytest.mark.usefixtures("english")
 
 CHANGELIST = reverse("admin:catalogue_service_changelist")
 
@@ -101,6 +105,59 @@ def test_the_actions_mark_offers_inactive_and_active(admin_client, offers):
     assert kita.status == Service.Status.ACTIVE
 
 
+def history(service) -> list[LogEntry]:
+    return list(
+        LogEntry.objects.filter(object_id=str(service.pk), content_type__model="service").order_by(
+            "action_time"
+        )
+    )
+
+
+def test_the_status_actions_leave_an_entry_by_the_user_in_each_offers_history(
+    admin_client, admin_user, offers, pankow
+):
+    kita, school = offers
+    untouched = Service.objects.get(name="Kita Pankow")
+
+    run_action(admin_client, "make_inactive", [kita, school])
+
+    for service in (kita, school):
+        (entry,) = history(service)
+        assert (entry.user, entry.action_flag) == (admin_user, CHANGE)
+        assert entry.get_change_message() == "Changed status."
+        # Where a coordinator looks: the offer's history page.
+        page = admin_client.get(reverse("admin:catalogue_service_history", args=[service.pk]))
+        assert [e.pk for e in page.context["action_list"]] == [entry.pk]
+    assert history(untouched) == []
+
+
+def test_an_offer_that_already_has_the_status_is_not_changed_again(admin_client, offers):
+    kita, school = offers
+    school.status = Service.Status.INACTIVE
+    school.save()
+
+    response = admin_client.post(
+        CHANGELIST,
+        {"action": "make_inactive", "_selected_action": [kita.pk, school.pk]},
+        follow=True,
+    )
+
+    assert "1 offer changed." in [str(m) for m in response.context["messages"]]
+    assert len(history(kita)) == 1
+    assert history(school) == []
+
+
+def test_the_confirm_action_leaves_an_entry_by_the_user(admin_client, admin_user, offers):
+    kita, school = offers
+
+    run_action(admin_client, "confirm_today", [school])
+
+    (entry,) = history(school)
+    assert entry.user == admin_user
+    assert entry.get_change_message() == "Changed last confirmed on."
+    assert history(kita) == []
+
+
 def test_the_confirm_action_sets_last_confirmed_to_today(admin_client, offers):
     kita, school = offers
 
@@ -186,3 +243,58 @@ def test_a_valid_change_with_a_schedule_is_saved(admin_client, offers):
     kita.refresh_from_db()
     assert (kita.min_age_months, kita.max_age_months) == (36, 72)
     assert [(s.weekday, s.opens_at) for s in kita.schedules.all()] == [("TU", dt.time(9))]
+
+
+def phases(*codes: str) -> list[str]:
+    return [
+        str(TaxonomyTerm.objects.get(taxonomy__code="life_phase", code=code).pk) for code in codes
+    ]
+
+
+def test_life_phases_that_contradict_the_age_range_are_a_form_error(admin_client, offers):
+    kita, _ = offers
+
+    response = admin_client.post(
+        reverse("admin:catalogue_service_change", args=[kita.pk]),
+        service_form(
+            kita,
+            min_age_months="2",
+            max_age_months="72",
+            terms=phases("infant", "preschool", "secondary"),
+        ),
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["terms"] == [
+        "“10 bis 16 Jahre” does not fit the age range 2 to 72 months."
+    ]
+    kita.refresh_from_db()
+    assert kita.max_age_months is None
+
+
+def test_life_phases_that_fit_the_age_range_are_saved(admin_client, offers):
+    kita, _ = offers
+
+    response = admin_client.post(
+        reverse("admin:catalogue_service_change", args=[kita.pk]),
+        service_form(
+            kita, min_age_months="2", max_age_months="72", terms=phases("infant", "preschool")
+        ),
+    )
+
+    assert response.status_code == 302
+    assert sorted(t.code for t in kita.terms.all()) == ["infant", "preschool"]
+
+
+def test_an_upside_down_age_range_is_not_also_reported_as_a_life_phase_conflict(
+    admin_client, offers
+):
+    kita, _ = offers
+
+    response = admin_client.post(
+        reverse("admin:catalogue_service_change", args=[kita.pk]),
+        service_form(kita, min_age_months="72", max_age_months="36", terms=phases("preschool")),
+    )
+
+    # One mistake, one message: at the age range, not again at the life phases.
+    assert "terms" not in response.context["adminform"].form.errors
