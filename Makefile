@@ -74,7 +74,7 @@ test: test-packages lint migrations-check
 	$(TEST_ENV) $(BIN)/python -m lueckenlos.lib.testing.pgserver -- $(PYTEST)
 
 bench: $(VENV)/.installed
-	$(BIN)/python benchmarks/demo_load.py
+	env -u DATABASE_URL $(BIN)/python benchmarks/demo_load.py
 
 # From the package folder, so the catalogue lands in lueckenlos/locale and the scan stays out
 # of $(VENV) and var/.

@@ -1,10 +1,13 @@
 """How long the Berlin demo takes to load into an empty database, and how much memory.
 
     .venv/bin/python benchmarks/demo_load.py [--tracemalloc] [--only-bezirke 01,02]
+        [--database-url URL]
 
-Without DATABASE_URL it creates a fresh SQLite database in a temporary directory (set as
-LUECKENLOS_DATA_DIR before Django starts) and removes it afterwards. With DATABASE_URL it
-uses that database and deletes a loaded demo there first, so the load starts from empty.
+It loads into a fresh SQLite database in a temporary directory and removes it afterwards,
+whatever DATABASE_URL says: a benchmark that picked up a developer's or a server's database
+would delete the Kommune "berlin" there. Only --database-url URL makes it use another
+database (it says which), where it deletes a loaded demo first so the load starts from
+empty; the loader still refuses under LUECKENLOS_ENV=production.
 --tracemalloc also reports Python's peak allocation; it slows the load by about half, so
 its wall time is not comparable with a run without it.
 """
@@ -28,11 +31,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tracemalloc", action="store_true", help="also trace Python memory")
     parser.add_argument("--only-bezirke", default="", help="e.g. 01,02 (default: all 12)")
+    parser.add_argument(
+        "--database-url",
+        help="load into this database instead of a temporary SQLite one; a demo loaded "
+        "there is deleted first",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="lueckenlos-bench-") as data_dir:
-        if not os.environ.get("DATABASE_URL"):
-            os.environ["LUECKENLOS_DATA_DIR"] = data_dir
+        # Settings read the environment once, at django.setup(): set it before.
+        os.environ["LUECKENLOS_DATA_DIR"] = data_dir
+        if args.database_url:
+            os.environ["DATABASE_URL"] = args.database_url
+        else:
+            os.environ["DATABASE_URL"] = f"sqlite:///{Path(data_dir) / 'bench.sqlite3'}"
+            # A throwaway database is a demo installation, whatever the shell says.
+            os.environ["LUECKENLOS_ENV"] = "demo"
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lueckenlos.settings")
         import django
 
@@ -44,13 +58,19 @@ def main() -> None:
         from lueckenlos.demo.loader import delete_demo, load_demo
 
         database = settings.DATABASES["default"]
-        print(f"database: {connection.vendor} {database['NAME']}")
+        host = f" on {database['HOST']}" if database.get("HOST") else ""
+        if args.database_url:
+            print(
+                f"database: {connection.vendor} {database['NAME']}{host}, given by --database-url"
+            )
+        else:
+            print(f"database: {connection.vendor} {database['NAME']}, temporary")
         print(f"python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs")
 
         started = time.perf_counter()
         call_command("migrate", verbosity=0, interactive=False)
         print(f"migrate: {time.perf_counter() - started:.1f} s")
-        if delete_demo():
+        if args.database_url and delete_demo():
             print("deleted the demo already in that database")
 
         only = [code for code in args.only_bezirke.split(",") if code.strip()] or None

@@ -167,10 +167,14 @@ def load_indicators(data_dir: Path, hierarchy: list[LorRow], bezirke: list[Bezir
         rows = read_csv(
             data_dir, file, delimiter=",", columns=["PLR_ID", "KOM", *(s.code for s in specs)]
         )
+        seen: dict[str, int] = {}
         for row in rows:
             plr = row.code("PLR_ID", 8)
             if plr not in known:
                 raise row.error("PLR_ID", f"Planungsraum {plr} is not in {HIERARCHY_FILE}")
+            if plr in seen:
+                raise row.error("PLR_ID", f"Planungsraum {plr} already on line {seen[plr]}")
+            seen[plr] = row.line
             area = areas.get(plr)
             if area is None:  # a Bezirk not selected for this load
                 continue

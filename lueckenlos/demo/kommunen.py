@@ -11,14 +11,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import shapely
+from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from shapely.geometry.base import BaseGeometry
 
 from lueckenlos.areas.models import AgeBand, Area, AreaLevel, Kommune, PopulationCount
 from lueckenlos.areas.services import areas_bulk_create, kommune_set_boundary
 from lueckenlos.demo.errors import DemoDataError
-from lueckenlos.demo.sources import CsvRow, GeoFeature, read_csv, read_geojson
+from lueckenlos.demo.sources import (
+    CsvRow,
+    GeoFeature,
+    check_fields,
+    is_digits,
+    read_csv,
+    read_geojson,
+)
 from lueckenlos.lib.geo import (
+    GERMANY_BOUNDS,
     WGS84,
     GeometryError,
     geojson_from_geometry,
@@ -161,35 +170,46 @@ def read_hierarchy(data_dir: Path) -> list[LorRow]:
     return result
 
 
-def _polygon(feature: GeoFeature) -> BaseGeometry:
+def _polygon(feature: GeoFeature, epsg: int) -> BaseGeometry:
+    """The feature's area boundary in WGS84, reprojected from the file's CRS."""
     try:
         geometry = geometry_from_geojson(feature.geometry or {})
     except GeometryError as exc:
         raise feature.error("geometry", str(exc)) from exc
     if geometry.geom_type not in {"Polygon", "MultiPolygon", "GeometryCollection"}:
         raise feature.error("geometry", f"a {geometry.geom_type} is not an area boundary")
+    geometry = reproject(geometry, epsg, WGS84)
+    # Projected coordinates in a file without a `crs` member read as degrees far outside
+    # Germany; the area tables would take them without complaint.
+    west, south, east, north = GERMANY_BOUNDS
+    min_lon, min_lat, max_lon, max_lat = geometry.bounds
+    if not (west <= min_lon and max_lon <= east and south <= min_lat and max_lat <= north):
+        raise feature.error(
+            "geometry",
+            f"the boundary lies outside Germany (read as EPSG:{epsg}; "
+            "a projected file needs its `crs` member)",
+        )
     return geometry
 
 
 def _boundaries_by_code(
     data_dir: Path, relative: str, id_field: str, digits: int, known: set[str]
 ) -> dict[str, tuple[dict, BaseGeometry]]:
-    """Each area's boundary by code: the published GeoJSON and its parsed geometry."""
+    """Each area's boundary by code: as GeoJSON in WGS84 and as parsed geometry."""
     epsg, features = read_geojson(data_dir, relative)
-    if epsg != WGS84:
-        raise DemoDataError(
-            file=relative, where="whole file", field="crs", reason="expected WGS84 (CRS84)"
-        )
     boundaries: dict[str, tuple[dict, BaseGeometry]] = {}
     for feature in features:
         code = feature.required(id_field)
-        if len(code) != digits or not code.isdigit():
+        if len(code) != digits or not is_digits(code):
             raise feature.error(id_field, f"{code!r} is not a {digits}-digit code")
         if code not in known:
             raise feature.error(id_field, f"{code} is not in {HIERARCHY_FILE}")
         if code in boundaries:
             raise feature.error(id_field, f"a second boundary for {code}")
-        boundaries[code] = (feature.geometry or {}, _polygon(feature))
+        geometry = _polygon(feature, epsg)
+        # The published GeoJSON as it is, unless it had to be reprojected.
+        published = (feature.geometry or {}) if epsg == WGS84 else geojson_from_geometry(geometry)
+        boundaries[code] = (published, geometry)
     return boundaries
 
 
@@ -207,14 +227,16 @@ def create_kommunen(
 ) -> tuple[Kommune, list[Bezirk]]:
     """Berlin, the selected Bezirke with their boundaries, and each Bezirk's LOR areas."""
     names = {row.bezirk: row.bezirk_name for row in hierarchy}
-    _epsg, features = read_geojson(data_dir, BEZIRKE_FILE)
+    epsg, features = read_geojson(data_dir, BEZIRKE_FILE)
     bezirk_boundaries: dict[str, BaseGeometry] = {}
     codes_by_name = {name: code for code, name in names.items()}
     for feature in features:
         name = feature.required("name")
         if name not in codes_by_name:
             raise feature.error("name", f"{name!r} is no Bezirk of {HIERARCHY_FILE}")
-        bezirk_boundaries[codes_by_name[name]] = _polygon(feature)
+        if codes_by_name[name] in bezirk_boundaries:
+            raise feature.error("name", f"a second boundary for {name!r}")
+        bezirk_boundaries[codes_by_name[name]] = _polygon(feature, epsg)
     for code in bezirk_codes:
         if code not in bezirk_boundaries:
             raise DemoDataError(
@@ -239,6 +261,9 @@ def create_kommunen(
         boundary=geojson_from_geometry(shapely.union_all(list(bezirk_boundaries.values()))),
     )
 
+    first_rows: dict[str, CsvRow] = {}
+    for row in hierarchy:
+        first_rows.setdefault(row.bezirk, row.row)
     bezirke = []
     for code in bezirk_codes:
         kommune = Kommune(
@@ -250,7 +275,11 @@ def create_kommunen(
             youth_office=f"Jugendamt {names[code]}",
             attribution=ATTRIBUTION,
         )
-        kommune.full_clean()
+        try:
+            kommune.full_clean()
+        except ValidationError as exc:
+            # Name, slug and youth office all derive from the Bezirk's name.
+            raise first_rows[code].error("Bezirk", " ".join(exc.messages)) from exc
         kommune.save()
         boundary = bezirk_boundaries[code]
         kommune_set_boundary(kommune=kommune, boundary=geojson_from_geometry(boundary))
@@ -295,7 +324,7 @@ def _create_areas(data_dir: Path, hierarchy: list[LorRow], bezirke: list[Bezirk]
 
     def area(row: LorRow, depth: int, code: str, name: str, parent, boundary: dict) -> Area:
         kommune = bezirk_of[row.bezirk].kommune
-        return Area(
+        new = Area(
             kommune=kommune,
             level=level[kommune.pk, depth],
             parent=parent,
@@ -304,6 +333,11 @@ def _create_areas(data_dir: Path, hierarchy: list[LorRow], bezirke: list[Bezirk]
             boundary=boundary,
             valid_from=LOR_VALID_FROM,
         )
+        # areas_bulk_create checks only the hierarchy: lengths here, with the column.
+        level_name = LEVELS[depth][0]
+        columns = {"code": f"{level_name} (Nummer)", "name": f"{level_name} (Name)"}
+        check_fields(new, row.row, columns)
+        return new
 
     prognoseraeume: dict[str, Area] = {}
     for row in rows:
@@ -361,10 +395,14 @@ def load_population(data_dir: Path, hierarchy: list[LorRow], bezirke: list[Bezir
     band_of = {(band.kommune_id, band.code): band for band in bands}
 
     counts: list[PopulationCount] = []
+    seen: dict[str, int] = {}
     for row in rows:
         plr = row.code("PLR-ID", 8)
         if plr not in known:
             raise row.error("PLR-ID", f"Planungsraum {plr} is not in {HIERARCHY_FILE}")
+        if plr in seen:
+            raise row.error("PLR-ID", f"Planungsraum {plr} already on line {seen[plr]}")
+        seen[plr] = row.line
         area = areas.get(plr)
         if area is None:  # a Bezirk not selected for this load
             continue
@@ -372,22 +410,22 @@ def load_population(data_dir: Path, hierarchy: list[LorRow], bezirke: list[Bezir
             raw = row.text(column)
             if raw == SUPPRESSED:
                 count, reason = None, SUPPRESSED_REASON
-            elif raw.isdigit():
+            elif is_digits(raw):
                 count, reason = int(raw), ""
             else:
                 raise row.error(
                     column,
                     f"{raw!r} is neither a whole number nor the suppression mark {SUPPRESSED!r}",
                 )
-            counts.append(
-                PopulationCount(
-                    area=area,
-                    age_band=band_of[area.kommune_id, column],
-                    reference_date=POPULATION_DATE,
-                    count=count,
-                    missing_reason=reason,
-                    source=POPULATION_SOURCE,
-                )
+            population = PopulationCount(
+                area=area,
+                age_band=band_of[area.kommune_id, column],
+                reference_date=POPULATION_DATE,
+                count=count,
+                missing_reason=reason,
+                source=POPULATION_SOURCE,
             )
+            check_fields(population, row, {"count": column})
+            counts.append(population)
     PopulationCount.objects.bulk_create(counts, batch_size=1000)
     return len(counts)

@@ -3,7 +3,7 @@
 `load_demo` reads only the files below `data_dir` (by default the copy in
 lueckenlos/demo/data/berlin, see its ATTRIBUTION.md), so tests can point it at a small or
 broken copy. Any bad value stops the load with a DemoDataError naming file, row and field,
-and the transaction leaves the database as it was.
+and the transaction leaves the database as it was. Nothing here runs in production.
 """
 
 from __future__ import annotations
@@ -14,17 +14,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from lueckenlos.areas.models import AgeBand, Area, AreaLevel, Kommune, PopulationCount
 from lueckenlos.catalogue.models import Location, Organization, Service, ServiceAtLocation
 from lueckenlos.demo.classification import all_rules, resolve_terms
-from lueckenlos.demo.errors import DemoAlreadyLoaded, DemoDataError
+from lueckenlos.demo.errors import (
+    DemoAlreadyLoaded,
+    DemoDataError,
+    DemoInProduction,
+    UnknownBezirk,
+)
 from lueckenlos.demo.examples import EXAMPLES_FILE, create_examples, example_rules
 from lueckenlos.demo.indicators import load_indicators
 from lueckenlos.demo.kommunen import (
-    HIERARCHY_FILE,
     LEVELS,
     bezirk_slug,
     create_kommunen,
@@ -78,6 +83,19 @@ class LoadReport:
         return lines
 
 
+def refuse_in_production() -> None:
+    """Stop before touching anything when the installation runs in production.
+
+    A reload deletes the Kommune "berlin" with all it owns; in production that may be a
+    real tenant's data, and demo data has no place there either.
+    """
+    if settings.PRODUCTION:
+        raise DemoInProduction(
+            "LUECKENLOS_ENV=production: demo data is never loaded into or deleted from a "
+            "production installation."
+        )
+
+
 def demo_is_loaded() -> bool:
     return Kommune.objects.filter(slug=DEMO_SLUG).exists()
 
@@ -92,16 +110,11 @@ def _select_bezirke(hierarchy, only: Iterable[str] | None) -> list[str]:
     by_key.update({bezirk_slug(name): code for code, name in names.items()})
     selected = set()
     for value in only:
-        value = value.strip().lower()
-        if value not in by_key:
-            raise DemoDataError(
-                file=HIERARCHY_FILE,
-                where="whole file",
-                field="Bezirk",
-                reason=f"no Bezirk {value!r} (use a number 01–12 or a name like "
-                f"{bezirk_slug(next(iter(names.values())))!r})",
-            )
-        selected.add(by_key[value])
+        key = value.strip().lower()
+        if key not in by_key:
+            choices = [(code, bezirk_slug(names[code])) for code in sorted(names)]
+            raise UnknownBezirk(value.strip(), choices)
+        selected.add(by_key[key])
     return sorted(selected)
 
 
@@ -114,6 +127,7 @@ def load_demo(
 ) -> LoadReport:
     """Load Berlin (all Bezirke, or only some) from `data_dir`; refuse if it is loaded."""
     started = time.perf_counter()
+    refuse_in_production()
     if demo_is_loaded():
         raise DemoAlreadyLoaded("The Kommune “berlin” exists already.")
     data_dir = Path(data_dir)
@@ -159,6 +173,7 @@ def delete_demo() -> int:
     tenant's inventory may vanish by accident), and areas protect their parents, so the
     records go in order: offers, locations, providers, statistics, areas bottom-up.
     """
+    refuse_in_production()
     berlin = Kommune.objects.filter(slug=DEMO_SLUG).first()
     if berlin is None:
         return 0

@@ -27,8 +27,14 @@ from lueckenlos.catalogue.models import (
 )
 from lueckenlos.demo.classification import KITA, SCHOOL_RULES, Rule, youth_site_rule
 from lueckenlos.demo.kommunen import METRIC_EPSG, Bezirk
-from lueckenlos.demo.sources import GeoFeature, point_coordinates, read_geojson
-from lueckenlos.lib.geo import WGS84, transformer
+from lueckenlos.demo.sources import (
+    GeoFeature,
+    check_fields,
+    is_digits,
+    point_coordinates,
+    read_geojson,
+)
+from lueckenlos.lib.geo import BOUNDARY_TOLERANCE_M, WGS84, transformer
 
 KITA_FILE = "raw/kindertagesstaetten.geojson"
 JFE_FILE = "raw/jugendfreizeiteinrichtungen.geojson"
@@ -42,11 +48,31 @@ KITA_SOURCE = "Kindertagesstätten in Berlin, Stand Dezember 2022 (SenBJF, daten
 JFE_SOURCE = "Jugendfreizeiteinrichtungen in Berlin, Stand Dezember 2022 (SenBJF, daten.berlin.de)"
 SCHOOL_SOURCE = "Schulen in Berlin, Stand Oktober 2023 (SenBJF, Geoportal Berlin)"
 
-# How far beyond its Bezirk's boundary a site may lie and still be loaded. The Bezirk
-# boundaries (2013) and the geocoded addresses disagree by up to 141 m along the borders
-# (Kita Hausburg, Thaerstraße, lies 141 m into Pankow; the Röntgen-Schule 89 m into
-# Treptow-Köpenick). Further out, the coordinate or the district field is wrong.
-BOUNDARY_TOLERANCE_M = 250
+# The properties each model field is read from (Organization.name from "provider"), so
+# that a value the model refuses is reported with the property to fix.
+KITA_COLUMNS = {
+    "external_id": "e_nr",
+    "name": "e_name",
+    "provider": "t_name",
+    "website": "t_web",
+    "provider_type": "t_art",
+    "url": "e_web",
+    "address_1": "e_strasse",
+    "postal_code": "e_plz",
+    "capacity": "e_platz",
+}
+# The youth sites' data set comes from the same office and names its properties alike.
+JFE_COLUMNS = KITA_COLUMNS
+SCHOOL_COLUMNS = {
+    "external_id": "bsn",
+    "name": "name",
+    "provider": "traeger",
+    "provider_type": "traeger",
+    "url": "internet",
+    "email": "email",
+    "address_1": "strasse",
+    "postal_code": "plz",
+}
 
 # The providers' types as the portal shows them, from the data sets' `t_art`/`traeger`.
 PROVIDER_TYPES = {
@@ -94,16 +120,15 @@ class Site:
     description: str
     source: str
     confirmed: dt.date
+    # Model field → the property it was read from, for error messages.
+    columns: dict[str, str]
     capacity: int | None = None
     url: str = ""
     email: str = ""
     application_process: str = ""
     status: str = Service.Status.ACTIVE
-    phones: list[tuple[str, str]] = field(default_factory=list)  # (kind, number)
-    # The properties the identifier, name and provider come from, for error messages.
-    id_field: str = "e_nr"
-    name_field: str = "e_name"
-    provider_field: str = "t_name"
+    # (kind, number, the property it was read from)
+    phones: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -141,7 +166,7 @@ def website(value: str, report: OffersReport, where: str) -> str:
     except ValidationError:
         report.dropped_values.append(f"{where}: website {published!r}")
         return ""
-    return value[:500]
+    return value
 
 
 def email(value: str, report: OffersReport, where: str) -> str:
@@ -169,7 +194,7 @@ def phone_numbers(value: str) -> list[str]:
             continue  # "tba", "nicht vorhanden"
         if number[0].isdigit() and number[0] != "0":
             number = f"030 {number}"
-        numbers.append(number[:50])
+        numbers.append(number)
     return numbers
 
 
@@ -187,7 +212,7 @@ def _read_kitas(data_dir: Path, selection: Selection, report: OffersReport) -> l
             continue
         nr = feature.required("e_nr")
         places = feature.text("e_platz")
-        if places and not places.isdigit():
+        if places and not is_digits(places):
             raise feature.error("e_platz", f"{places!r} is not a number of places")
         approaches = [
             a.strip() for key in ("ang_1", "ang_2") for a in feature.text(key).split("/") if a
@@ -221,13 +246,16 @@ def _read_kitas(data_dir: Path, selection: Selection, report: OffersReport) -> l
                 description=description,
                 source=KITA_SOURCE,
                 confirmed=KITA_DATE,
+                columns=KITA_COLUMNS,
                 capacity=capacity,
                 url=website(feature.text("e_web"), report, where),
                 application_process=(
                     f"Kita-Gutschein beim Jugendamt {bezirk.name} beantragen und das Kind "
                     "direkt bei der Kita anmelden."
                 ),
-                phones=[(Phone.Kind.VOICE, n) for n in phone_numbers(feature.text("e_tel"))],
+                phones=[
+                    (Phone.Kind.VOICE, n, "e_tel") for n in phone_numbers(feature.text("e_tel"))
+                ],
             )
         )
     return sites
@@ -249,7 +277,7 @@ def _read_youth_sites(data_dir: Path, selection: Selection, report: OffersReport
         if rule is None:
             raise feature.error("e_art", f"no classification rule for {kind!r}")
         places = feature.text("e_platz")
-        if places and not places.isdigit():
+        if places and not is_digits(places):
             raise feature.error("e_platz", f"{places!r} is not a number of places")
         where = f"{JFE_FILE} features[{feature.index}]"
         lon, lat = point_coordinates(feature, epsg)
@@ -272,9 +300,12 @@ def _read_youth_sites(data_dir: Path, selection: Selection, report: OffersReport
                 description=f"{rule.label} der offenen Kinder- und Jugendarbeit.",
                 source=JFE_SOURCE,
                 confirmed=JFE_DATE,
+                columns=JFE_COLUMNS,
                 capacity=int(places) if places and int(places) > 0 else None,
                 url=website(feature.text("e_web"), report, where),
-                phones=[(Phone.Kind.VOICE, n) for n in phone_numbers(feature.text("e_tel"))],
+                phones=[
+                    (Phone.Kind.VOICE, n, "e_tel") for n in phone_numbers(feature.text("e_tel"))
+                ],
             )
         )
     return sites
@@ -308,8 +339,8 @@ def _read_schools(data_dir: Path, selection: Selection, report: OffersReport) ->
         district = feature.text("ortsteil")
         where = f"{SCHOOL_FILE} features[{feature.index}]"
         lon, lat = point_coordinates(feature, epsg)
-        phones = [(Phone.Kind.VOICE, n) for n in phone_numbers(feature.text("telefon"))]
-        phones += [(Phone.Kind.FAX, n) for n in phone_numbers(feature.text("fax"))]
+        phones = [(Phone.Kind.VOICE, n, "telefon") for n in phone_numbers(feature.text("telefon"))]
+        phones += [(Phone.Kind.FAX, n, "fax") for n in phone_numbers(feature.text("fax"))]
         sites.append(
             Site(
                 feature=feature,
@@ -331,15 +362,15 @@ def _read_schools(data_dir: Path, selection: Selection, report: OffersReport) ->
                 ),
                 source=SCHOOL_SOURCE,
                 confirmed=SCHOOL_DATE,
+                columns=(
+                    {**SCHOOL_COLUMNS, "provider": "name"} if public == "privat" else SCHOOL_COLUMNS
+                ),
                 url=website(feature.text("internet"), report, where),
                 email=email(feature.text("email"), report, where),
                 status=(
                     Service.Status.INACTIVE if NOT_TEACHING.search(name) else Service.Status.ACTIVE
                 ),
                 phones=phones,
-                id_field="bsn",
-                name_field="name",
-                provider_field="name" if public == "privat" else "traeger",
             )
         )
     return sites
@@ -360,7 +391,7 @@ def _provider_type(value: str) -> str:
     return PROVIDER_TYPES.get(value, value)
 
 
-READERS: list[tuple[str, Callable[[Path, dict[str, Bezirk], OffersReport], list[Site]]]] = [
+READERS: list[tuple[str, Callable[[Path, Selection, OffersReport], list[Site]]]] = [
     (KITA_FILE, _read_kitas),
     (JFE_FILE, _read_youth_sites),
     (SCHOOL_FILE, _read_schools),
@@ -398,14 +429,20 @@ def _check_unique(sites: list[Site]) -> None:
         first = seen.setdefault(site.external_id, site)
         if first is not site:
             raise site.feature.error(
-                site.id_field,
+                site.columns["external_id"],
                 f"{site.external_id} already at {first.feature.file} "
                 f"features[{first.feature.index}]",
             )
 
 
 def _check_inside_bezirk(sites: list[Site]) -> None:
-    """Refuse a site further than the tolerance outside the Bezirk its data names."""
+    """Refuse a site further than the tolerance outside the Bezirk its data names.
+
+    The tolerance is the one the back office applies to a coordinate typed in. Berlin's
+    Bezirk boundaries (2013) and the geocoded addresses disagree by up to 141 m along the
+    borders (Kita Hausburg, Thaerstraße, lies 141 m into Pankow; the Röntgen-Schule 89 m
+    into Treptow-Köpenick); further out, the coordinate or the district field is wrong.
+    """
     if not sites:
         return
     # Distances in metres: reproject all points at once (one call instead of thousands).
@@ -435,8 +472,6 @@ def _write(sites: list[Site], terms: dict[str, list[TaxonomyTerm]], report: Offe
     through = Service.terms.through
     for site in sites:
         provider = " ".join(site.provider_name.split())
-        _check_length(site, site.provider_field, provider, Organization, "name")
-        _check_length(site, site.name_field, site.name, Service, "name")
         # One provider per name and Bezirk: the data sets spell the same provider with
         # different capitals ("Outreach gGmbH", "outreach gGmbH").
         key = (site.bezirk.code, provider.casefold())
@@ -445,11 +480,12 @@ def _write(sites: list[Site], terms: dict[str, list[TaxonomyTerm]], report: Offe
             organization = organizations[key] = Organization(
                 kommune=site.bezirk.kommune,
                 name=provider,
-                provider_type=site.provider_type[:100],
+                provider_type=site.provider_type,
                 website=site.provider_website,
             )
         elif not organization.website:
             organization.website = site.provider_website
+        check_fields(organization, site.feature, {**site.columns, "name": site.columns["provider"]})
         service = Service(
             kommune=site.bezirk.kommune,
             organization=organization,
@@ -470,17 +506,22 @@ def _write(sites: list[Site], terms: dict[str, list[TaxonomyTerm]], report: Offe
             kommune=site.bezirk.kommune,
             organization=organization,
             name=site.name,
-            address_1=site.street[:300],
-            postal_code=site.postal_code[:10],
+            address_1=site.street,
+            postal_code=site.postal_code,
             city="Berlin",
             latitude=site.lat,
             longitude=site.lon,
             external_id=site.external_id,
         )
+        check_fields(service, site.feature, site.columns)
+        check_fields(location, site.feature, site.columns)
         services.append(service)
         locations.append(location)
         links.append(ServiceAtLocation(service=service, location=location))
-        phones.extend(Phone(service=service, number=n, kind=k) for k, n in site.phones)
+        for kind, number, column in site.phones:
+            phone = Phone(service=service, number=number, kind=kind)
+            check_fields(phone, site.feature, {"number": column})
+            phones.append(phone)
         term_rows.extend(
             through(service_id=service.pk, taxonomyterm_id=term.pk) for term in terms[site.rule.key]
         )
@@ -515,9 +556,3 @@ def _place(sites: list[Site], locations: list[Location], report: OffersReport) -
                     f"{site.external_id} {site.name} ({site.bezirk.name}, "
                     f"{site.feature.file} features[{site.feature.index}])"
                 )
-
-
-def _check_length(site: Site, source_field: str, value: str, model, field_name: str) -> None:
-    limit = model._meta.get_field(field_name).max_length
-    if len(value) > limit:
-        raise site.feature.error(source_field, f"longer than {limit} characters")

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import pytest
+import shapely
 from django.core.management import CommandError, call_command
+from shapely.geometry import mapping
 
 from lueckenlos.areas.models import Area, Kommune, PopulationCount
 from lueckenlos.catalogue.models import Location, Organization, Service
 from lueckenlos.demo.errors import DemoDataError
+from lueckenlos.demo.kommunen import METRIC_EPSG, bezirk_slug
 from lueckenlos.demo.loader import load_demo
-from lueckenlos.demo.tests.smalldata import edit_csv, read_geojson, write_geojson
+from lueckenlos.demo.tests.smalldata import BEZIRK_NAME, edit_csv, read_geojson, write_geojson
+from lueckenlos.lib.geo import (
+    BOUNDARY_TOLERANCE_M,
+    WGS84,
+    distance_outside_m,
+    geometry_from_geojson,
+    reproject,
+    to_wgs84,
+)
 from lueckenlos.monitoring.models import IndicatorValue
 
 POPULATION = "statistics/einwohnerbestand_06-2022_plr.csv"
@@ -159,3 +170,175 @@ def test_the_command_prints_the_error_and_fails(own_copy):
     assert f"{KITAS}, features[3], field 'geometry'" in str(caught.value)
     assert "nothing was changed" in str(caught.value)
     assert_nothing_loaded()
+
+
+HIERARCHY = "areas/LOR_2021.csv"
+MSS_INDEX = "statistics/mss_2021_index_indikatoren.csv"
+MSS_CONTEXT = "statistics/mss_2021_kontext_indikatoren.csv"
+BEZIRKE = "areas/bezirksgrenzen.geojson"
+SCHOOLS = "raw/schulen.geojson"
+
+
+def put_bytes(data_dir, relative, delimiter, line, column, raw: bytes):
+    """Write `raw` as it is into one cell: what a spreadsheet or another encoding leaves."""
+
+    def mark(rows):
+        rows[line - 2][column] = "MARK"
+        return rows
+
+    change_csv(data_dir, relative, delimiter, mark)
+    path = data_dir / relative
+    path.write_bytes(path.read_bytes().replace(b"MARK", raw))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("relative", "delimiter", "column"),
+    [(POPULATION, ";", "PLR-ID"), (MSS_INDEX, ",", "PLR_ID"), (MSS_CONTEXT, ",", "PLR_ID")],
+)
+def test_a_planungsraum_twice_in_the_statistics_names_both_lines(
+    own_copy, relative, delimiter, column
+):
+    def repeat_first_row(rows):
+        return [rows[0], rows[1], dict(rows[0]), *rows[2:]]
+
+    change_csv(own_copy, relative, delimiter, repeat_first_row)
+    error = load_fails(own_copy)
+    # The second occurrence is the error; the first one is named in the reason. Before,
+    # this reached the database as a bare IntegrityError.
+    assert (error.file, error.where, error.field) == (relative, "line 4", column)
+    assert error.reason.endswith("already on line 2")
+
+
+@pytest.mark.django_db
+def test_a_csv_that_is_not_utf8_names_the_line(own_copy):
+    # "ä" as Latin-1 or Windows-1252 writes it: the file was saved by a spreadsheet.
+    put_bytes(own_copy, MSS_INDEX, ",", 5, "PLR_NAME", b"Gr\xe4fekiez")
+    error = load_fails(own_copy)
+    assert (error.file, error.where) == (MSS_INDEX, "line 5")
+    assert "0xe4 is not UTF-8" in error.reason
+
+
+@pytest.mark.django_db
+def test_broken_quoting_names_the_line(own_copy):
+    put_bytes(own_copy, POPULATION, ";", 3, "unter6", b'"12"3')
+    error = load_fails(own_copy)
+    assert (error.file, error.where) == (POPULATION, "line 3")
+    assert "not well-formed CSV" in error.reason
+
+
+@pytest.mark.django_db
+def test_a_row_with_a_field_too_many_names_the_line(own_copy):
+    # A decimal comma in a comma-separated file: every value after it shifts one column.
+    put_bytes(own_copy, MSS_INDEX, ",", 4, "S4", b"19,4")
+    error = load_fails(own_copy)
+    assert (error.file, error.where) == (MSS_INDEX, "line 4")
+    assert "31 fields where the header has 30" in error.reason
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("entry", [None, 42, "Feature"])
+def test_a_feature_that_is_no_object_names_its_index(own_copy, entry):
+    path = own_copy / KITAS
+    data = read_geojson(path)
+    data["features"][4] = entry
+    write_geojson(path, data)
+    error = load_fails(own_copy)
+    assert (error.file, error.where) == (KITAS, "features[4]")
+    assert "is not a feature object" in error.reason
+
+
+@pytest.mark.django_db
+def test_a_planungsraum_name_too_long_names_the_line(own_copy):
+    def long_name(rows):
+        rows[3]["Planungsraum (Name)"] = "x" * 300
+        return rows
+
+    change_csv(own_copy, HIERARCHY, ",", long_name)
+    error = load_fails(own_copy)
+    # SQLite would store the 300 characters; PostgreSQL would fail with a bare DataError.
+    assert (error.file, error.where, error.field) == (HIERARCHY, "line 5", "Planungsraum (Name)")
+    assert "200" in error.reason
+    assert "300" in error.reason
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("relative", "index", "field", "value", "limit"),
+    [
+        (KITAS, 6, "e_name", "K" * 301, "300"),
+        (KITAS, 6, "t_name", "T" * 301, "300"),
+        (KITAS, 6, "e_plz", "10997 Berlin", "10"),
+        (SCHOOLS, 2, "fax", "030 " + "1" * 60, "50"),
+    ],
+)
+def test_a_value_too_long_for_the_catalogue_names_the_property(
+    own_copy, relative, index, field, value, limit
+):
+    change_feature(own_copy, relative, index, lambda f: f["properties"].update({field: value}))
+    error = load_fails(own_copy)
+    assert (error.file, error.where, error.field) == (relative, f"features[{index}]", field)
+    assert limit in error.reason
+
+
+@pytest.mark.django_db
+def test_a_population_count_beyond_any_integer_column_names_line_and_column(own_copy):
+    def too_many(rows):
+        # 10^19 needs 65 bits: no database stores it (PostgreSQL's integer stops at 2^31).
+        rows[0]["Gesamt"] = "1" + "0" * 19
+        return rows
+
+    change_csv(own_copy, POPULATION, ";", too_many)
+    error = load_fails(own_copy)
+    assert (error.file, error.where, error.field) == (POPULATION, "line 2", "Gesamt")
+
+
+@pytest.mark.django_db
+def test_bezirk_boundaries_in_a_projected_crs_are_reprojected(own_copy, small_data):
+    path = own_copy / BEZIRKE
+    data = read_geojson(path)
+    for feature in data["features"]:
+        geometry = reproject(geometry_from_geojson(feature["geometry"]), WGS84, 25833)
+        feature["geometry"] = mapping(geometry)
+    data["crs"] = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25833"}}
+    write_geojson(path, data)
+
+    load_demo(data_dir=own_copy)
+    stored = geometry_from_geojson(Kommune.objects.get(slug=bezirk_slug(BEZIRK_NAME)).boundary)
+    published = geometry_from_geojson(read_geojson(small_data / BEZIRKE)["features"][0]["geometry"])
+    # Before, the metres were stored as degrees. Back in WGS84 they differ by rounding only.
+    assert stored.hausdorff_distance(published) < 1e-6
+
+
+@pytest.mark.django_db
+def test_projected_bezirk_boundaries_without_their_crs_are_refused(own_copy):
+    path = own_copy / BEZIRKE
+    data = read_geojson(path)
+    geometry = reproject(geometry_from_geojson(data["features"][0]["geometry"]), WGS84, 25833)
+    data["features"][0]["geometry"] = mapping(geometry)
+    write_geojson(path, data)
+    error = load_fails(own_copy)
+    assert (error.file, error.where, error.field) == (BEZIRKE, "features[0]", "geometry")
+    assert "outside Germany" in error.reason
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("beyond", [-30, 30])
+def test_the_loader_applies_the_back_offices_boundary_tolerance(own_copy, small_data, beyond):
+    # East of its Bezirk's easternmost point a Kita lies exactly as far outside as it was
+    # moved. The loader must agree with lib.geo, which checks what the back office enters.
+    boundary = geometry_from_geojson(read_geojson(small_data / BEZIRKE)["features"][0]["geometry"])
+    corners = shapely.get_coordinates(reproject(boundary, WGS84, METRIC_EPSG))
+    x, y = corners[corners[:, 0].argmax()]
+    outside = BOUNDARY_TOLERANCE_M + beyond
+    change_feature(own_copy, KITAS, 5, lambda f: f["geometry"].update(coordinates=[x + outside, y]))
+    lon, lat = to_wgs84(x + outside, y, METRIC_EPSG)
+    assert distance_outside_m(boundary, lon, lat) == pytest.approx(outside, abs=1)
+
+    if beyond < 0:
+        load_demo(data_dir=own_copy)
+        number = read_geojson(own_copy / KITAS)["features"][5]["properties"]["e_nr"]
+        assert Location.objects.filter(external_id=f"kita:{number}", area=None).exists()
+    else:
+        error = load_fails(own_copy)
+        assert (error.file, error.where, error.field) == (KITAS, "features[5]", "geometry")

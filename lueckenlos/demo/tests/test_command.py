@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from lueckenlos.areas.models import Area, Kommune
 from lueckenlos.catalogue.models import Location, Organization, Service
-from lueckenlos.demo.errors import DemoAlreadyLoaded
+from lueckenlos.demo.errors import DemoAlreadyLoaded, DemoInProduction
 from lueckenlos.demo.loader import delete_demo, load_demo
 from lueckenlos.monitoring.models import IndicatorValue
 
@@ -93,3 +93,41 @@ def test_a_kommune_with_a_bezirk_slug_stops_the_load(small_data, kommune_factory
         demo("--data-dir", str(small_data))
     assert "friedrichshain-kreuzberg" in str(caught.value)
     assert not Kommune.objects.filter(slug="berlin").exists()
+
+
+@pytest.mark.django_db
+def test_an_unknown_bezirk_is_an_error_about_the_argument(small_data):
+    with pytest.raises(CommandError) as caught:
+        demo("--data-dir", str(small_data), "--only-bezirke", "02,mite")
+    message = str(caught.value)
+    # The data is fine, the argument is not: say so and list what can be chosen.
+    assert message.startswith("--only-bezirke: no Bezirk 'mite'.")
+    assert "02 (friedrichshain-kreuzberg)" in message
+    assert "cannot be loaded" not in message
+    assert not Kommune.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_run_in_production(small_data, settings):
+    load_demo(data_dir=small_data)
+    before = counts()
+    berlin = Kommune.objects.get(slug="berlin").pk
+    settings.PRODUCTION = True
+    for args in ([], ["--reload"]):
+        with pytest.raises(CommandError) as caught:
+            demo("--data-dir", str(small_data), *args)
+        assert "LUECKENLOS_ENV=production" in str(caught.value)
+    # --reload would have deleted the Kommune "berlin": in production a real tenant.
+    assert counts() == before
+    assert Kommune.objects.get(slug="berlin").pk == berlin
+
+
+@pytest.mark.django_db
+def test_the_loader_refuses_in_production_too(small_data, settings):
+    # The benchmark and any other caller go through these functions, not the command.
+    settings.PRODUCTION = True
+    with pytest.raises(DemoInProduction):
+        load_demo(data_dir=small_data)
+    with pytest.raises(DemoInProduction):
+        delete_demo()
+    assert not Kommune.objects.exists()

@@ -6,8 +6,19 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import ProtectedError
 
-from lueckenlos.demo.errors import DemoAlreadyLoaded, DemoDataError
-from lueckenlos.demo.loader import DEFAULT_DATA_DIR, demo_is_loaded, load_demo, reload_demo
+from lueckenlos.demo.errors import (
+    DemoAlreadyLoaded,
+    DemoDataError,
+    DemoInProduction,
+    UnknownBezirk,
+)
+from lueckenlos.demo.loader import (
+    DEFAULT_DATA_DIR,
+    demo_is_loaded,
+    load_demo,
+    refuse_in_production,
+    reload_demo,
+)
 
 
 class Command(BaseCommand):
@@ -38,6 +49,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
+        # Before migrate: in production not even the schema is this command's business.
+        try:
+            refuse_in_production()
+        except DemoInProduction as exc:
+            raise CommandError(f"The demo command does not run here: {exc}") from exc
         call_command("migrate", verbosity=0, interactive=False)
         only = [value for value in options["only_bezirke"].split(",") if value.strip()] or None
         load_options = {"data_dir": options["data_dir"], "only_bezirke": only}
@@ -51,6 +67,12 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(f"Loading the Berlin demo from {options['data_dir']} …")
                 report = load_demo(**load_options)
+        except UnknownBezirk as exc:
+            raise CommandError(
+                f"--only-bezirke: no Bezirk {exc.value!r}. Give numbers or names, "
+                "separated by commas, from: "
+                + ", ".join(f"{code} ({slug})" for code, slug in exc.choices)
+            ) from exc
         except DemoDataError as exc:
             raise CommandError(
                 f"The demo data cannot be loaded, nothing was changed: {exc}"
