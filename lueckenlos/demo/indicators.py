@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lueckenlos.demo.errors import DemoDataError
-from lueckenlos.demo.kommunen import HIERARCHY_FILE, Bezirk, LorRow
+from lueckenlos.demo.kommunen import Bezirk, LorRow, rows_by_planungsraum
 from lueckenlos.demo.sources import read_csv
 from lueckenlos.monitoring.models import Indicator, IndicatorValue
 
@@ -167,17 +167,7 @@ def load_indicators(data_dir: Path, hierarchy: list[LorRow], bezirke: list[Bezir
         rows = read_csv(
             data_dir, file, delimiter=",", columns=["PLR_ID", "KOM", *(s.code for s in specs)]
         )
-        seen: dict[str, int] = {}
-        for row in rows:
-            plr = row.code("PLR_ID", 8)
-            if plr not in known:
-                raise row.error("PLR_ID", f"Planungsraum {plr} is not in {HIERARCHY_FILE}")
-            if plr in seen:
-                raise row.error("PLR_ID", f"Planungsraum {plr} already on line {seen[plr]}")
-            seen[plr] = row.line
-            area = areas.get(plr)
-            if area is None:  # a Bezirk not selected for this load
-                continue
+        for row, area in rows_by_planungsraum(rows, "PLR_ID", known, areas):
             validity = row.required("KOM")
             if validity != "gültig" and not validity.startswith("ungültig"):
                 raise row.error("KOM", f"{validity!r} is neither gültig nor ungültig")

@@ -7,6 +7,7 @@ Prognoseraum → Bezirksregion → Planungsraum (LOR 2021); Berlin contains them
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -374,6 +375,27 @@ def _create_areas(data_dir: Path, hierarchy: list[LorRow], bezirke: list[Bezirk]
         bezirk.plr_geometries[row.plr] = plr_boundaries[row.plr][1]
 
 
+def rows_by_planungsraum(
+    rows: Iterable[CsvRow], column: str, known: set[str], areas: dict[str, Area]
+) -> Iterator[tuple[CsvRow, Area]]:
+    """Each statistics row with its Planungsraum; rows of Bezirke not being loaded are skipped.
+
+    A Planungsraum missing from the LOR hierarchy or given twice in one file is an error:
+    either would silently drop or overwrite a value.
+    """
+    seen: dict[str, int] = {}
+    for row in rows:
+        plr = row.code(column, 8)
+        if plr not in known:
+            raise row.error(column, f"Planungsraum {plr} is not in {HIERARCHY_FILE}")
+        if plr in seen:
+            raise row.error(column, f"Planungsraum {plr} already on line {seen[plr]}")
+        seen[plr] = row.line
+        area = areas.get(plr)
+        if area is not None:
+            yield row, area
+
+
 def load_population(data_dir: Path, hierarchy: list[LorRow], bezirke: list[Bezirk]) -> int:
     """Berlin's age bands per Bezirk and the population of each Planungsraum; the count."""
     columns = [code for code, *_rest in AGE_BANDS]
@@ -395,17 +417,7 @@ def load_population(data_dir: Path, hierarchy: list[LorRow], bezirke: list[Bezir
     band_of = {(band.kommune_id, band.code): band for band in bands}
 
     counts: list[PopulationCount] = []
-    seen: dict[str, int] = {}
-    for row in rows:
-        plr = row.code("PLR-ID", 8)
-        if plr not in known:
-            raise row.error("PLR-ID", f"Planungsraum {plr} is not in {HIERARCHY_FILE}")
-        if plr in seen:
-            raise row.error("PLR-ID", f"Planungsraum {plr} already on line {seen[plr]}")
-        seen[plr] = row.line
-        area = areas.get(plr)
-        if area is None:  # a Bezirk not selected for this load
-            continue
+    for row, area in rows_by_planungsraum(rows, "PLR-ID", known, areas):
         for column in columns:
             raw = row.text(column)
             if raw == SUPPRESSED:
