@@ -104,18 +104,28 @@ FieldOfActionListFilter = term_filter(FIELD_OF_ACTION, _("field of action"), "fi
 # --- Providers -------------------------------------------------------------------------
 
 
-class OrganizationPhoneInline(admin.TabularInline):
+class PhoneInline(admin.TabularInline):
+    """Phone numbers of whatever the subclass's fk_name points at."""
+
     model = Phone
-    fk_name = "organization"
     fields = ["number", "extension", "kind", "description"]
     extra = 0
 
 
-class OrganizationContactInline(admin.TabularInline):
+class ContactInline(admin.TabularInline):
+    """Contacts of whatever the subclass's fk_name points at."""
+
     model = Contact
-    fk_name = "organization"
     fields = ["name", "title", "department", "email"]
     extra = 0
+
+
+class OrganizationPhoneInline(PhoneInline):
+    fk_name = "organization"
+
+
+class OrganizationContactInline(ContactInline):
+    fk_name = "organization"
 
 
 @admin.register(Organization)
@@ -273,18 +283,12 @@ class ScheduleInline(admin.TabularInline):
     extra = 0
 
 
-class ServicePhoneInline(admin.TabularInline):
-    model = Phone
+class ServicePhoneInline(PhoneInline):
     fk_name = "service"
-    fields = ["number", "extension", "kind", "description"]
-    extra = 0
 
 
-class ServiceContactInline(admin.TabularInline):
-    model = Contact
+class ServiceContactInline(ContactInline):
     fk_name = "service"
-    fields = ["name", "title", "department", "email"]
-    extra = 0
 
 
 class ServiceAdminForm(forms.ModelForm):
