@@ -108,3 +108,14 @@ def marzahn(db) -> KommuneWithAreas:
 def pankow(db) -> KommuneWithAreas:
     """Pankow: boundary from 13.40°E 52.57°N, well away from Marzahn-Hellersdorf."""
     return _kommune_with_areas("Pankow", "pankow", 13.40, 52.57)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_vocabulary():
+    """Search processes keep vocabularies by the id of their last row; rolled-back test
+    transactions hand out the same ids again, so each test starts without them."""
+    from lueckenlos.search.vocabulary import forget_vocabularies
+
+    forget_vocabularies()
+    yield
+    forget_vocabularies()

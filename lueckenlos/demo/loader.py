@@ -38,6 +38,7 @@ from lueckenlos.demo.kommunen import (
 )
 from lueckenlos.demo.offers import OffersReport, create_offers
 from lueckenlos.monitoring.models import Indicator, IndicatorValue
+from lueckenlos.search.indexing import reindex_kommune
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent / "data" / "berlin"
 DEMO_SLUG = "berlin"
@@ -161,6 +162,9 @@ def load_demo(
     report.indicator_values = load_indicators(data_dir, hierarchy, bezirke)
     report.offers = create_offers(data_dir, bezirke, terms, all_bezirke=names)
     report.examples = create_examples(bezirke, terms, today=today)
+    # The offers were written in bulk, past the signals that keep the search index.
+    for bezirk in bezirke:
+        reindex_kommune(bezirk.kommune)
     report.seconds = time.perf_counter() - started
     return report
 

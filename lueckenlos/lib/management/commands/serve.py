@@ -68,6 +68,8 @@ class Command(BaseCommand):
         verbosity = options["verbosity"]
         if options["migrate"]:
             call_command("migrate", interactive=False, verbosity=verbosity)
+            # Offers from before the search index existed, or loaded around it.
+            call_command("reindex", missing=True, verbosity=verbosity)
         if options["collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=verbosity)
         # gunicorn forks its workers from this process: none of them may inherit the

@@ -1,0 +1,338 @@
+"""The portal search: text, filters, distance, facet counts, in plain SQL on the index tables.
+
+One function, `search`, answers a parsed search (lueckenlos.search.params) for a Kommune and
+the Kommunen it contains. The same SQL runs on SQLite and PostgreSQL; every value travels
+as a query parameter.
+
+- Text: every query word must match (AND); it matches the indexed words its expansion names
+  (lueckenlos.search.vocabulary). Relevance adds, per query word, the weight of the field it
+  was found in, doubled for a strong match (same stem or prefix).
+- Filters: values within one filter widen (OR), filters narrow (AND). The count shown beside
+  each filter value is the number of results with that value if it were chosen, computed
+  without the filter's own selection ("disjunctive" facets).
+- Distance: straight line on a local flat approximation (equirectangular), within a few
+  metres of the true distance across a city; the page shows the exact great-circle figure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.utils import timezone
+
+from lueckenlos.search.params import SearchParams
+from lueckenlos.search.vocabulary import TermMatch, vocabulary_for
+
+METRES_PER_DEGREE = 111_320.0
+WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]  # iCalendar codes, Monday first
+
+
+@dataclass
+class Hit:
+    service_id: object  # as the database returns it (str on SQLite, UUID on PostgreSQL)
+    score: float
+    distance_m: float | None
+    matched_words: list[tuple[str, str, int]] = field(default_factory=list)  # query, word, weight
+
+
+@dataclass
+class SearchOutcome:
+    hits: list[Hit]
+    total: int
+    # facet key -> count of results if that value were (also) chosen
+    facet_counts: dict[str, int]
+    terms: list[TermMatch]
+    # what dropping one constraint would give, when nothing was found: (constraint, count)
+    relaxations: list[tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass
+class _Query:
+    """The FROM and WHERE of one search, with one condition left out on request."""
+
+    params: SearchParams
+    kommune_ids: list[int]
+    terms: list[TermMatch]
+    now: dt.datetime
+
+    def _in(self, values) -> tuple[str, list]:
+        values = list(values)
+        return ", ".join(["%s"] * len(values)), values
+
+    def matched(self, without: str | None = None) -> tuple[str, list]:
+        """SQL selecting (id, sort_name, score) of the matching documents."""
+        kommunes, kommune_params = self._in(self.kommune_ids)
+        joins: list[str] = []
+        join_params: list = []
+        score_parts: list[str] = []
+        for index, term in enumerate(self.terms):
+            if without == f"term:{index}":
+                continue
+            if not term:
+                # A word nothing matches: no results, whatever else is asked.
+                return "SELECT NULL AS id, NULL AS sort_name, 0 AS score WHERE 1 = 0", []
+            all_words, all_params = self._in(sorted(term.words))
+            strong, strong_params = self._in(sorted(term.strong) or [""])
+            alias = f"t{index}"
+            joins.append(
+                f"JOIN (SELECT document_id, MAX(weight * CASE WHEN word IN ({strong}) "
+                f"THEN 2 ELSE 1 END) AS score FROM search_offerword "
+                f"WHERE kommune_id IN ({kommunes}) AND word IN ({all_words}) "
+                f"GROUP BY document_id) {alias} ON {alias}.document_id = d.service_id"
+            )
+            join_params += strong_params + kommune_params + all_params
+            score_parts.append(f"{alias}.score")
+
+        where = [f"d.kommune_id IN ({kommunes})"]
+        where_params: list = list(kommune_params)
+        params = self.params
+        if params.age_months is not None and without != "age":
+            where.append(
+                "(d.min_age_months IS NULL OR d.min_age_months <= %s) "
+                "AND (d.max_age_months IS NULL OR d.max_age_months > %s)"
+            )
+            where_params += [params.age_months, params.age_months]
+        for prefix in params.selected:
+            if without == prefix:
+                continue
+            keys, key_params = self._in(params.facet_keys(prefix))
+            where.append(
+                f"d.service_id IN (SELECT document_id FROM search_offerfacet "
+                f"WHERE kommune_id IN ({kommunes}) AND key IN ({keys}))"
+            )
+            where_params += kommune_params + key_params
+        if params.open_now and without != "open_now":
+            local = timezone.localtime(self.now)
+            today = connection.ops.adapt_datefield_value(local.date())
+            moment = connection.ops.adapt_timefield_value(local.time().replace(microsecond=0))
+            where.append(
+                "EXISTS (SELECT 1 FROM catalogue_schedule s WHERE s.service_id = d.service_id "
+                "AND s.kind = 'regular' AND s.weekday = %s AND s.opens_at <= %s "
+                "AND s.closes_at > %s AND (s.valid_from IS NULL OR s.valid_from <= %s) "
+                "AND (s.valid_to IS NULL OR s.valid_to >= %s))"
+            )
+            weekday = WEEKDAYS[local.weekday()]
+            where_params += [weekday, moment, moment, today, today]
+        centre = params.centre
+        if centre and params.radius_km and without != "radius":
+            radius_m = params.radius_km * 1000
+            dlat = radius_m / METRES_PER_DEGREE
+            dlon = dlat / max(math.cos(math.radians(centre.latitude)), 0.1)
+            distance, distance_params = self._distance_sql("p")
+            where.append(
+                "EXISTS (SELECT 1 FROM search_offerpoint p WHERE p.document_id = d.service_id "
+                "AND p.latitude BETWEEN %s AND %s AND p.longitude BETWEEN %s AND %s "
+                f"AND {distance} <= %s)"
+            )
+            where_params += [
+                centre.latitude - dlat,
+                centre.latitude + dlat,
+                centre.longitude - dlon,
+                centre.longitude + dlon,
+                *distance_params,
+                radius_m * radius_m,
+            ]
+        score = " + ".join(score_parts) if score_parts else "0"
+        sql = (
+            f"SELECT d.service_id AS id, d.sort_name AS sort_name, {score} AS score "
+            f"FROM search_offerdocument d {' '.join(joins)} WHERE {' AND '.join(where)}"
+        )
+        return sql, join_params + where_params
+
+    def _distance_sql(self, alias: str) -> tuple[str, list]:
+        """Squared metres from the centre, flat-earth approximation."""
+        centre = self.params.centre
+        scale = METRES_PER_DEGREE * math.cos(math.radians(centre.latitude))
+        sql = (
+            f"(({alias}.latitude - %s) * {METRES_PER_DEGREE}) "
+            f"* (({alias}.latitude - %s) * {METRES_PER_DEGREE}) "
+            f"+ (({alias}.longitude - %s) * %s) * (({alias}.longitude - %s) * %s)"
+        )
+        return sql, [
+            centre.latitude,
+            centre.latitude,
+            centre.longitude,
+            scale,
+            centre.longitude,
+            scale,
+        ]
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _order(params: SearchParams, has_terms: bool) -> str:
+    if params.centre and params.sort in ("", "entfernung"):
+        return "entfernung"
+    if params.sort == "name" or not has_terms:
+        return "name"
+    return "relevanz"
+
+
+def _merged_match(word: str, kommune_ids: list[int]) -> TermMatch:
+    """A query word expanded in each Kommune's vocabulary (a county searches its towns)."""
+    matches = [vocabulary_for(pk).expand(word) for pk in kommune_ids]
+    return TermMatch(
+        query=word,
+        folded=matches[0].folded if matches else word,
+        strong=frozenset().union(*(match.strong for match in matches)),
+        weak=frozenset().union(*(match.weak for match in matches)),
+        fuzzy=any(match.fuzzy for match in matches),
+    )
+
+
+def search(
+    params: SearchParams,
+    kommune_ids: list[int],
+    *,
+    page_size: int,
+    now: dt.datetime | None = None,
+) -> SearchOutcome:
+    """One page of results, the total, the facet counts; relaxations when nothing matched."""
+    terms = [_merged_match(word, kommune_ids) for word in params.terms]
+    query = _Query(params, kommune_ids, terms, now or timezone.now())
+    matched, matched_params = query.matched()
+
+    order = _order(params, bool(terms))
+    offset = (params.page - 1) * page_size
+    if order == "entfernung":
+        distance, distance_params = query._distance_sql("p")
+        page_sql = (
+            f"WITH matched AS ({matched}) "
+            f"SELECT m.id, m.score, pt.d2, COUNT(*) OVER () FROM matched m LEFT JOIN "
+            f"(SELECT p.document_id, MIN({distance}) AS d2 FROM search_offerpoint p "
+            f"WHERE p.document_id IN (SELECT id FROM matched) GROUP BY p.document_id) pt "
+            f"ON pt.document_id = m.id "
+            f"ORDER BY CASE WHEN pt.d2 IS NULL THEN 1 ELSE 0 END, pt.d2, m.sort_name, m.id "
+            f"LIMIT %s OFFSET %s"
+        )
+        page_params = matched_params + distance_params + [page_size, offset]
+    else:
+        ordering = "m.sort_name, m.id" if order == "name" else "m.score DESC, m.sort_name, m.id"
+        page_sql = (
+            f"WITH matched AS ({matched}) SELECT m.id, m.score, NULL, COUNT(*) OVER () "
+            f"FROM matched m ORDER BY {ordering} LIMIT %s OFFSET %s"
+        )
+        page_params = matched_params + [page_size, offset]
+    rows = _fetch(page_sql, page_params)
+    if rows:
+        total = rows[0][3]
+    else:
+        total = _fetch(f"SELECT COUNT(*) FROM ({matched}) m", matched_params)[0][0]
+    hits = [
+        Hit(
+            service_id=row[0],
+            score=row[1] or 0,
+            distance_m=math.sqrt(row[2]) if row[2] is not None else None,
+        )
+        for row in rows
+    ]
+    _explain(hits, terms)
+
+    facet_counts = _facet_counts(query)
+    outcome = SearchOutcome(hits=hits, total=total, facet_counts=facet_counts, terms=terms)
+    if total == 0:
+        outcome.relaxations = _relaxations(query)
+    return outcome
+
+
+def _facet_counts(query: _Query) -> dict[str, int]:
+    """Counts per facet key: unselected filters from the full result, each selected filter
+    from the result without its own selection."""
+    counts: dict[str, int] = {}
+    selected = list(query.params.selected)
+    for without in [None, *selected]:
+        matched, matched_params = query.matched(without=without)
+        sql = (
+            f"WITH matched AS ({matched}) SELECT f.key, COUNT(*) FROM search_offerfacet f "
+            f"WHERE f.document_id IN (SELECT id FROM matched)"
+        )
+        params = list(matched_params)
+        if without is not None:
+            sql += " AND f.key LIKE %s"
+            params.append(f"{without}:%")
+        sql += " GROUP BY f.key"
+        for key, count in _fetch(sql, params):
+            prefix = key.split(":", 1)[0]
+            # A selected filter's own counts come from its own pass.
+            if without is None and prefix in selected:
+                continue
+            counts[key] = count
+    return counts
+
+
+def _relaxations(query: _Query) -> list[tuple[str, int]]:
+    params = query.params
+    constraints = [f"term:{index}" for index in range(len(query.terms))]
+    if params.age_months is not None:
+        constraints.append("age")
+    constraints += list(params.selected)
+    if params.open_now:
+        constraints.append("open_now")
+    if params.centre and params.radius_km:
+        constraints.append("radius")
+    found = []
+    for constraint in constraints:
+        matched, matched_params = query.matched(without=constraint)
+        count = _fetch(f"SELECT COUNT(*) FROM ({matched}) m", matched_params)[0][0]
+        if count:
+            found.append((constraint, count))
+    return found
+
+
+def _explain(hits: list[Hit], terms: list[TermMatch]) -> None:
+    """Which indexed word each query word found in each hit, for "why this result"."""
+    if not hits or not terms:
+        return
+    wanted = sorted(frozenset().union(*(term.words for term in terms)))
+    if not wanted:
+        return
+    ids = [hit.service_id for hit in hits]
+    id_marks = ", ".join(["%s"] * len(ids))
+    word_marks = ", ".join(["%s"] * len(wanted))
+    rows = _fetch(
+        f"SELECT document_id, word, weight FROM search_offerword "
+        f"WHERE document_id IN ({id_marks}) AND word IN ({word_marks})",
+        ids + wanted,
+    )
+    found: dict[object, dict[str, int]] = defaultdict(dict)
+    for document_id, word, weight in rows:
+        found[str(document_id).replace("-", "")][word] = weight
+    for hit in hits:
+        words = found.get(str(hit.service_id).replace("-", ""), {})
+        for term in terms:
+            best = max(
+                ((weight, word) for word, weight in words.items() if word in term.words),
+                default=None,
+            )
+            if best:
+                hit.matched_words.append((term.query, best[1], best[0]))
+
+
+def result_points(
+    params: SearchParams, kommune_ids: list[int], *, limit: int, now: dt.datetime | None = None
+) -> list[tuple]:
+    """(offer id, offer name, Kommune id, latitude, longitude) of the result's locations, nearest or
+    first by name, at most `limit` of them: what a map of the result draws."""
+    terms = [_merged_match(word, kommune_ids) for word in params.terms]
+    query = _Query(params, kommune_ids, terms, now or timezone.now())
+    matched, matched_params = query.matched()
+    if _order(params, bool(terms)) == "entfernung":
+        distance, distance_params = query._distance_sql("p")
+        ordering, order_params = f"{distance}", distance_params
+    else:
+        ordering, order_params = "m.sort_name", []
+    sql = (
+        f"WITH matched AS ({matched}) "
+        f"SELECT p.document_id, s.name, s.kommune_id, p.latitude, p.longitude "
+        f"FROM matched m JOIN search_offerpoint p ON p.document_id = m.id "
+        f"JOIN catalogue_service s ON s.id = m.id ORDER BY {ordering}, m.id LIMIT %s"
+    )
+    return _fetch(sql, matched_params + order_params + [limit])
