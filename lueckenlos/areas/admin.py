@@ -184,7 +184,17 @@ class KommuneAdminForm(forms.ModelForm):
 
     class Meta:
         model = Kommune
-        fields = ["name", "slug", "kind", "parent", "official_code", "youth_office", "attribution"]
+        fields = [
+            "name",
+            "slug",
+            "kind",
+            "parent",
+            "official_code",
+            "youth_office",
+            "attribution",
+            "imprint",
+            "privacy_notice",
+        ]
 
 
 def place_locations_again(request: HttpRequest, kommune: Kommune) -> None:
@@ -214,16 +224,25 @@ class KommuneAdmin(BoundaryFreeFormFieldsMixin, admin.ModelAdmin):
     search_fields = ["name", "slug", "official_code"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["boundary_info"]
-    fields = [
-        "name",
-        "slug",
-        "kind",
-        "parent",
-        "official_code",
-        "youth_office",
-        "attribution",
-        "boundary_info",
-        "boundary_file",
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "kind",
+                    "parent",
+                    "official_code",
+                    "youth_office",
+                    "attribution",
+                    "boundary_info",
+                    "boundary_file",
+                ]
+            },
+        ),
+        # Shown on the Kommune's imprint and privacy pages of the portal.
+        (_("Texts of the portal"), {"fields": ["imprint", "privacy_notice"]}),
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Kommune]:

@@ -50,6 +50,13 @@ class Kommune(models.Model):
         _("boundary (GeoJSON, WGS84)"), null=True, blank=True, editable=False
     )
     attribution = models.TextField(_("data sources and attribution"), blank=True)
+    # Plain text, shown with line breaks on the portal; each Kommune is its own publisher.
+    imprint = models.TextField(
+        _("imprint"), blank=True, help_text=_("Plain text; line breaks are kept.")
+    )
+    privacy_notice = models.TextField(
+        _("privacy notice"), blank=True, help_text=_("Plain text; line breaks are kept.")
+    )
 
     class Meta:
         verbose_name = _("Kommune")

@@ -16,6 +16,14 @@ RESERVED_SLUGS = frozenset(
         "static",
         "barrierefreiheit",
         "datenquellen",
+        "leichte-sprache",
+        # Interface languages in the address (settings.LANGUAGES).
+        "de",
+        "en",
+        "tr",
+        "ar",
+        "uk",
+        "ru",
         # Planned or customary.
         "media",
         "api",

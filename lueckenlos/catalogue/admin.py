@@ -31,6 +31,7 @@ from lueckenlos.catalogue.models import (
     Service,
     ServiceAtLocation,
     ServiceLanguage,
+    ServiceTranslation,
     Taxonomy,
     TaxonomyTerm,
 )
@@ -267,6 +268,14 @@ class ServiceLanguageInline(admin.TabularInline):
     extra = 0
 
 
+class ServiceTranslationInline(admin.StackedInline):
+    """Optional translations of the offer texts; empty fields show the German text."""
+
+    model = ServiceTranslation
+    fields = ["language", "name", "description", "eligibility_description", "application_process"]
+    extra = 0
+
+
 class ScheduleInline(admin.TabularInline):
     model = Schedule
     fields = [
@@ -344,6 +353,7 @@ class ServiceAdmin(BoundaryFreeFormFieldsMixin, admin.ModelAdmin):
         ScheduleInline,
         ServicePhoneInline,
         ServiceContactInline,
+        ServiceTranslationInline,
     ]
     fieldsets = [
         (None, {"fields": ["kommune", "organization", "name", "alternate_name", "status"]}),

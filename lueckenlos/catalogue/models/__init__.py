@@ -13,6 +13,7 @@ from lueckenlos.catalogue.models.locations import Location
 from lueckenlos.catalogue.models.offers import Service, ServiceAtLocation, ServiceQuerySet
 from lueckenlos.catalogue.models.providers import Organization
 from lueckenlos.catalogue.models.taxonomy import Taxonomy, TaxonomyTerm
+from lueckenlos.catalogue.models.translations import ServiceTranslation
 
 __all__ = [
     "Contact",
@@ -25,6 +26,7 @@ __all__ = [
     "ServiceAtLocation",
     "ServiceLanguage",
     "ServiceQuerySet",
+    "ServiceTranslation",
     "Taxonomy",
     "TaxonomyTerm",
     "Weekday",

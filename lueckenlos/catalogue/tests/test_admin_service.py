@@ -184,6 +184,7 @@ def service_form(service, **fields) -> dict:
         "schedules",
         "phones",
         "contacts",
+        "translations",
     ):
         data[f"{prefix}-TOTAL_FORMS"] = "0"
         data[f"{prefix}-INITIAL_FORMS"] = "0"

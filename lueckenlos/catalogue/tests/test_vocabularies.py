@@ -23,3 +23,21 @@ def test_the_migrated_database_holds_the_vocabularies_of_the_code():
         for taxonomy in Taxonomy.objects.all()
     }
     assert in_database == in_code
+
+
+def test_every_seeded_term_name_is_marked_for_translation():
+    """term_names.py is what makemessages reads: it must name exactly the seeded terms."""
+    import ast
+    from pathlib import Path
+
+    from lueckenlos.catalogue import term_names
+    from lueckenlos.catalogue.vocabularies import VOCABULARIES
+
+    tree = ast.parse(Path(term_names.__file__).read_text())
+    marked = {
+        call.args[1].value
+        for call in ast.walk(tree)
+        if isinstance(call, ast.Call) and getattr(call.func, "id", "") == "pgettext_lazy"
+    }
+    seeded = {term.name for vocabulary in VOCABULARIES for term in vocabulary.terms}
+    assert marked == seeded
