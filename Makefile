@@ -29,7 +29,7 @@ help:
 	@echo "make lint      ruff check and ruff format --check"
 	@echo "make format    ruff format and ruff check --fix"
 	@echo "make bench     benchmarks/demo_load.py"
-	@echo "make messages  update and compile the German catalogue (lueckenlos/locale)"
+	@echo "make messages  update and compile the catalogues of every language (lueckenlos/locale)"
 	@echo "make clean     remove var/ and $(VENV)"
 
 $(BIN)/python:
@@ -78,9 +78,15 @@ bench: $(VENV)/.installed
 
 # From the package folder, so the catalogue lands in lueckenlos/locale and the scan stays out
 # of $(VENV) and var/.
+# Interface languages (settings.LANGUAGES). msgids are English, so English is copied by msgen.
+LANGUAGES := de en tr ar uk ru
+
 messages: $(VENV)/.installed
 	cd lueckenlos && LUECKENLOS_DATA_DIR=$(CURDIR)/var \
-		../$(BIN)/lueckenlos makemessages -l de --no-obsolete $(MESSAGES_IGNORE)
+		../$(BIN)/lueckenlos makemessages $(addprefix -l ,$(LANGUAGES)) --no-obsolete \
+		$(MESSAGES_IGNORE)
+	msgen lueckenlos/locale/en/LC_MESSAGES/django.po | msgattrib --clear-fuzzy -o var/en.po -
+	mv var/en.po lueckenlos/locale/en/LC_MESSAGES/django.po
 	cd lueckenlos && LUECKENLOS_DATA_DIR=$(CURDIR)/var \
 		../$(BIN)/lueckenlos compilemessages $(MESSAGES_IGNORE)
 

@@ -70,10 +70,12 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "lueckenlos.lib",
     "lueckenlos.areas",
     "lueckenlos.catalogue",
     "lueckenlos.monitoring",
+    "lueckenlos.search",
     "lueckenlos.portal",
     "lueckenlos.demo",
 ]
@@ -88,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "lueckenlos.urls"
@@ -104,6 +107,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "lueckenlos.portal.context_processors.map_settings",
             ],
         },
     },
@@ -132,9 +136,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# German is the primary language; the other interface languages arrive with the portal.
+# German is the primary language. The language is part of the public address (/en/..., /ar/...),
+# never a cookie; German pages have no prefix. These codes are reserved as Kommune slugs.
 LANGUAGE_CODE = "de"
-LANGUAGES = [("de", _("German")), ("en", _("English"))]
+LANGUAGES = [
+    ("de", _("German")),
+    ("en", _("English")),
+    ("tr", _("Turkish")),
+    ("ar", _("Arabic")),
+    ("uk", _("Ukrainian")),
+    ("ru", _("Russian")),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = envstr("TIME_ZONE", "Europe/Berlin")
@@ -188,3 +200,40 @@ PORTAL_PAGE_SIZE = envint("LUECKENLOS_PAGE_SIZE", 25, min_value=1)
 # Where people report barriers and errors (accessibility statement); the sender address of
 # e-mails is often a no-reply address, so this is its own setting.
 FEEDBACK_EMAIL = envstr("LUECKENLOS_FEEDBACK_EMAIL", DEFAULT_FROM_EMAIL)
+
+# Background map tiles, fetched by the visitor's browser only after they agree (two clicks).
+# Empty: the map shows areas and offers on a plain background and asks nothing. Example:
+# LUECKENLOS_TILE_URL=https://tile.openstreetmap.de/{z}/{x}/{y}.png
+TILE_URL = envstr("LUECKENLOS_TILE_URL", "")
+TILE_ATTRIBUTION = envstr(
+    "LUECKENLOS_TILE_ATTRIBUTION", "© OpenStreetMap contributors" if TILE_URL else ""
+)
+if TILE_URL and not TILE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("LUECKENLOS_TILE_URL must start with https:// or http://.")
+
+
+def _origin(url: str) -> str:
+    scheme, _sep, rest = url.partition("://")
+    # Leaflet's {s} stands for several subdomains: a wildcard source in the policy.
+    return f"{scheme}://{rest.split('/', 1)[0].replace('{s}.', '*.')}"
+
+
+# A strict Content-Security-Policy: only this server's scripts and styles, no inline code.
+# The Django admin keeps its own inline scripts and is left out.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"] + ([_origin(TILE_URL)] if TILE_URL else []),
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# The public pages ask nothing of the browser's sensors except location, on the user's click.
+SECURE_REFERRER_POLICY = "same-origin"

@@ -1,6 +1,7 @@
 """Top-level addresses. Words taken here are listed in lueckenlos.areas.slugs.RESERVED_SLUGS,
 because the portal gives every Kommune a top-level address of its own."""
 
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -11,5 +12,6 @@ admin.site.index_title = _("Back office")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("lueckenlos.portal.urls")),
+    # The interface language lives in the address (/en/…), German without a prefix; no cookie.
+    *i18n_patterns(path("", include("lueckenlos.portal.urls")), prefix_default_language=False),
 ]

@@ -1,17 +1,16 @@
-"""What the simple public pages show, composed from the areas and catalogue selectors."""
+"""What the portal's start pages show, composed from the areas, catalogue and search."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
+from django.http import QueryDict
 
 from lueckenlos.areas.models import Kommune
 from lueckenlos.areas.queries import PopulationOverview, area_population
 from lueckenlos.catalogue.models import Organization, Service
-from lueckenlos.catalogue.queries import offers_for_listing
+from lueckenlos.search.queries import FacetGroup, offer_search
 
 
 def contained_kommunen(kommune: Kommune) -> QuerySet[Kommune]:
@@ -25,31 +24,27 @@ def contained_kommunen(kommune: Kommune) -> QuerySet[Kommune]:
 
 
 @dataclass
-class KommunePage:
+class KommuneHome:
     kommune: Kommune
     contained: list[Kommune]
-    offers: Page
+    offer_count: int
     provider_count: int
+    life_phases: FacetGroup | None
+    topics: FacetGroup | None
     population: PopulationOverview
 
-    @property
-    def offer_count(self) -> int:
-        return self.offers.paginator.count
 
-    @property
-    def contained_offer_count(self) -> int:
-        return sum(kommune.offer_count for kommune in self.contained)
-
-
-def kommune_page(kommune: Kommune, *, page_number: str | int | None) -> KommunePage:
-    """Everything the page of one Kommune shows; only its own offers and areas, never those
-    of another tenant (its contained Kommunen appear as links with their counts)."""
-    paginator = Paginator(offers_for_listing(kommune), settings.PORTAL_PAGE_SIZE)
-    return KommunePage(
+def kommune_home(kommune: Kommune) -> KommuneHome:
+    """The start page of a Kommune's portal: entry points by life phase and topic, with the
+    number of offers behind each, over its own offers and those of Kommunen it contains."""
+    overview = offer_search(kommune, QueryDict(""), page_size=1)
+    facets = {group.param: group for group in overview.facets}
+    return KommuneHome(
         kommune=kommune,
         contained=list(contained_kommunen(kommune)),
-        # get_page turns a missing, garbled or too large number into the first or last page.
-        offers=paginator.get_page(page_number),
-        provider_count=Organization.objects.for_kommune(kommune).count(),
+        offer_count=overview.total,
+        provider_count=Organization.objects.for_kommune(kommune, include_contained=True).count(),
+        life_phases=facets.get("phase"),
+        topics=facets.get("feld"),
         population=area_population(kommune),
     )

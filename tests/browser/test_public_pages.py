@@ -56,20 +56,25 @@ def test_a_visitor_finds_a_kommunes_offers_and_neighbourhoods(
     page.get_by_role("link", name="Marzahn-Hellersdorf").click()
     expect(page).to_have_url(re.compile(r"/marzahn-hellersdorf/$"))
     expect(page.locator("h1")).to_have_text("Marzahn-Hellersdorf")
-    offers = page.locator("ol.offers > li h3")
+    assert_accessible(page)
+    page.get_by_role("link", name=german("Show all offers")).click()
+    expect(page).to_have_url(re.compile(r"/marzahn-hellersdorf/angebote/$"))
+    offers = page.locator("ol.result-list > li h3")
     expect(offers).to_have_count(25)
     expect(offers.first).to_have_text(f"Angebot 00 {german('Example')}")
     assert_accessible(page)
 
-    pages_nav = page.get_by_role("navigation", name=german("Pages of offers"))
+    pages_nav = page.get_by_role("navigation", name=german("Pages of results"))
     expect(pages_nav).to_contain_text(german("Page %(number)s of %(total)s", number=1, total=2))
     pages_nav.get_by_role("link", name=german("Next page")).click()
-    expect(page).to_have_url(re.compile(r"/marzahn-hellersdorf/\?seite=2#offers$"))
+    expect(page).to_have_url(re.compile(r"/marzahn-hellersdorf/angebote/\?seite=2#results$"))
     expect(pages_nav).to_contain_text(german("Page %(number)s of %(total)s", number=2, total=2))
     expect(offers).to_have_text([f"Angebot {n:02d} {german('Example')}" for n in range(25, 30)])
     assert_accessible(page)
 
-    # The Planungsräume with their population; the withheld figure reads as a dash.
+    # The Planungsräume with their population, on the Kommune's start page; the withheld
+    # figure reads as a dash.
+    page.goto("/marzahn-hellersdorf/")
     planungsraeume = page.get_by_role("table", name="Planungsraum")
     north = planungsraeume.get_by_role("row", name="Marzahn-Hellersdorf Nord")
     expect(north.locator("td.number")).to_have_text([german_number(12000), german_number(1200)])

@@ -1,4 +1,5 @@
-"""The page of one Kommune: its offers, paged, and its areas with their population."""
+"""The portal of one Kommune: its start page with entry points and areas, and the list of its
+offers (the search page without a search), paged."""
 
 from __future__ import annotations
 
@@ -15,8 +16,12 @@ def kommune_url(persona) -> str:
     return reverse("portal:kommune", args=[persona.kommune.slug])
 
 
+def offers_url(persona) -> str:
+    return reverse("portal:offers", args=[persona.kommune.slug])
+
+
 def offer_names(response) -> list[str]:
-    return [offer.name for offer in response.context["page"].offers]
+    return [result.offer.name for result in response.context["search"].results]
 
 
 def test_it_lists_the_active_offers_and_not_drafts_or_inactive_ones(client, marzahn, page_size):
@@ -24,7 +29,7 @@ def test_it_lists_the_active_offers_and_not_drafts_or_inactive_ones(client, marz
     ServiceFactory(kommune=marzahn.kommune, name="Entwurf", status=Service.Status.DRAFT)
     ServiceFactory(kommune=marzahn.kommune, name="Eingestellt", status=Service.Status.INACTIVE)
 
-    response = client.get(kommune_url(marzahn))
+    response = client.get(offers_url(marzahn))
 
     assert response.status_code == 200
     assert offer_names(response) == ["Angebot 00", "Angebot 01"]
@@ -36,20 +41,20 @@ def test_it_lists_the_active_offers_and_not_drafts_or_inactive_ones(client, marz
 def test_an_offer_shows_provider_life_phase_address_and_planungsraum(client, marzahn, page_size):
     (offer,) = add_offers(marzahn, 1, is_example=True)
 
-    html = client.get(kommune_url(marzahn)).content.decode()
+    html = client.get(offers_url(marzahn)).content.decode()
 
     item = html[html.index("Angebot 00") : html.index("</li>", html.index("Angebot 00"))]
     assert offer.organization.name in item
     assert "3 bis 6 Jahre" in item  # the life phase term's name
     assert "Teststraße 0, 12345 Berlin" in item
-    assert "Planungsraum: Marzahn-Hellersdorf Nord" in item
+    assert "(Marzahn-Hellersdorf Nord)" in item
     assert '<span class="badge"' in item and "Example</span>" in item
 
 
 def test_an_offer_that_is_no_example_carries_no_badge(client, marzahn, page_size):
     add_offers(marzahn, 1, is_example=False)
 
-    html = client.get(kommune_url(marzahn)).content.decode()
+    html = client.get(offers_url(marzahn)).content.decode()
 
     assert 'class="badge"' not in html
 
@@ -57,25 +62,25 @@ def test_an_offer_that_is_no_example_carries_no_badge(client, marzahn, page_size
 def test_thirty_offers_make_two_pages_of_twenty_five_and_five(client, marzahn, page_size):
     add_offers(marzahn, 30)
 
-    first = client.get(kommune_url(marzahn))
-    second = client.get(kommune_url(marzahn), {"seite": 2})
+    first = client.get(offers_url(marzahn))
+    second = client.get(offers_url(marzahn), {"seite": 2})
 
     assert offer_names(first) == [f"Angebot {n:02d}" for n in range(25)]
     assert offer_names(second) == [f"Angebot {n:02d}" for n in range(25, 30)]
     first_html, second_html = first.content.decode(), second.content.decode()
     assert "Page 1 of 2" in first_html
-    assert 'href="?seite=2#offers" rel="next"' in first_html
+    assert 'href="?seite=2#results" rel="next"' in first_html
     assert "Page 2 of 2" in second_html
-    assert 'href="?seite=1#offers" rel="prev"' in second_html
+    assert 'href="?#results" rel="prev"' in second_html
     assert 'rel="next"' not in second_html
     # The list numbering goes on from the first page.
-    assert '<ol class="offers" start="26">' in second_html
+    assert '<ol class="result-list" start="26">' in second_html
 
 
 def test_page_is_accepted_as_well_as_seite(client, marzahn, page_size):
     add_offers(marzahn, 30)
 
-    response = client.get(kommune_url(marzahn), {"page": 2})
+    response = client.get(offers_url(marzahn), {"page": 2})
 
     assert offer_names(response) == [f"Angebot {n:02d}" for n in range(25, 30)]
 
@@ -83,18 +88,18 @@ def test_page_is_accepted_as_well_as_seite(client, marzahn, page_size):
 def test_a_garbled_or_too_large_page_number_gives_a_page_not_an_error(client, marzahn, page_size):
     add_offers(marzahn, 30)
 
-    garbled = client.get(kommune_url(marzahn), {"seite": "zwei"})
-    too_large = client.get(kommune_url(marzahn), {"seite": 99})
+    garbled = client.get(offers_url(marzahn), {"seite": "zwei"})
+    too_large = client.get(offers_url(marzahn), {"seite": 99})
 
     assert garbled.status_code == too_large.status_code == 200
-    assert garbled.context["page"].offers.number == 1
-    assert too_large.context["page"].offers.number == 2
+    assert garbled.context["search"].params.page == 1
+    assert too_large.context["search"].params.page == 2
 
 
 def test_no_pagination_with_a_single_page(client, marzahn, page_size):
     add_offers(marzahn, 3)
 
-    html = client.get(kommune_url(marzahn)).content.decode()
+    html = client.get(offers_url(marzahn)).content.decode()
 
     assert 'class="pagination"' not in html
 
@@ -164,12 +169,10 @@ def test_a_parent_kommune_lists_its_contained_kommunen_with_their_offer_counts(
         ("marzahn-hellersdorf", 3),
         ("pankow", 1),
     ]
-    html = response.content.decode()
-    assert "The offers are listed on the pages of the Kommunen in Berlin." in html
-    assert response.context["page"].offer_count == 0
-    # Berlin's own zeros are left out; the figures of its Bezirke stand instead.
-    assert "<dt>Offers in them</dt><dd>4</dd>" in html
-    assert "<dt>Providers</dt>" not in html
+    # Berlin's portal finds the offers of its Bezirke.
+    assert response.context["page"].offer_count == 4
+    offers = client.get(reverse("portal:offers", args=["berlin"]))
+    assert len(offer_names(offers)) == 4
 
 
 def test_a_contained_kommune_links_back_to_its_parent(client, berlin, marzahn):
@@ -190,12 +193,14 @@ def test_the_query_count_does_not_grow_with_offers_or_areas(
     add_offers(marzahn, 30)
     add_population(marzahn)
 
-    # Kommune, contained Kommunen, offer count, offers, life phases, locations, providers,
-    # and five for areas and population: twelve, whatever the size of the Kommune.
-    with django_assert_max_num_queries(12):
+    # The start page: Kommune, contained Kommunen, the search's counts and terms, providers,
+    # areas and population; the list: the search, its offers and their parts, the facets.
+    with django_assert_max_num_queries(20):
         response = client.get(kommune_url(marzahn))
-
-    assert len(response.context["page"].offers) == 25
+    assert response.context["page"].offer_count == 30
+    with django_assert_max_num_queries(20):
+        response = client.get(offers_url(marzahn))
+    assert len(response.context["search"].results) == 25
 
 
 def test_a_level_without_any_figures_lists_its_areas_without_empty_columns(client, marzahn):

@@ -33,10 +33,12 @@ def test_every_public_page_has_language_skip_link_main_and_footer_links(client, 
         assert "/static/portal/portal.css" in html, url
 
 
-def test_the_page_language_follows_the_request(client, marzahn):
-    html = client.get("/", headers={"accept-language": "de"}).content.decode()
+def test_the_page_language_follows_the_address_not_the_browser(client, marzahn, settings):
+    plain = client.get("/", headers={"accept-language": "ar"}).content.decode()
+    arabic = client.get("/ar/").content.decode()
 
-    assert '<html lang="de" dir="ltr">' in html
+    assert f'<html lang="{settings.LANGUAGE_CODE}" dir="ltr">' in plain
+    assert '<html lang="ar" dir="rtl">' in arabic
 
 
 def test_the_accessibility_statement_names_the_feedback_address(client, settings, db):

@@ -1,0 +1,1 @@
+"""Views of the public portal, one module per kind of page."""
