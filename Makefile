@@ -85,8 +85,10 @@ messages: $(VENV)/.installed
 	cd lueckenlos && LUECKENLOS_DATA_DIR=$(CURDIR)/var \
 		../$(BIN)/lueckenlos makemessages $(addprefix -l ,$(LANGUAGES)) --no-obsolete \
 		$(MESSAGES_IGNORE)
-	msgen lueckenlos/locale/en/LC_MESSAGES/django.po | msgattrib --clear-fuzzy -o var/en.po -
-	mv var/en.po lueckenlos/locale/en/LC_MESSAGES/django.po
+	@# English from scratch each time: msgids are English, and msgmerge's fuzzy guesses are not.
+	msgfilter --keep-header -i lueckenlos/locale/en/LC_MESSAGES/django.po -o var/en-empty.po sed -e d
+	msgen var/en-empty.po | msgattrib --clear-fuzzy --no-obsolete -o lueckenlos/locale/en/LC_MESSAGES/django.po -
+	rm var/en-empty.po
 	cd lueckenlos && LUECKENLOS_DATA_DIR=$(CURDIR)/var \
 		../$(BIN)/lueckenlos compilemessages $(MESSAGES_IGNORE)
 

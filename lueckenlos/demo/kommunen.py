@@ -84,6 +84,20 @@ ATTRIBUTION = (
 )
 
 
+# The texts a Kommune sets for its imprint and privacy pages; the demo's are invented and say so.
+DEMO_IMPRINT = (
+    "Dies ist eine Demonstration der Software lueckenlos mit offenen Daten des Landes Berlin.\n"
+    "Sie ist kein Angebot des Landes Berlin oder eines Bezirks.\n\n"
+    "Im Betrieb steht hier das Impressum der Kommune: Name und Anschrift der Behörde, "
+    "vertretungsberechtigte Person, Kontakt und Aufsichtsbehörde."
+)
+DEMO_PRIVACY = (
+    "Dies ist eine Demonstration. Im Betrieb steht hier die Datenschutzerklärung der Kommune "
+    "mit der verantwortlichen Stelle und der oder dem Datenschutzbeauftragten.\n\n"
+    "Das Portal speichert nichts über Sie: keine Cookies, keine Nutzungsprofile, keine "
+    "Suchanfragen mit Personenbezug."
+)
+
 def bezirk_slug(name: str) -> str:
     """Slugs as Berlin writes them in its own addresses (ba-neukoelln): umlauts spelt out."""
     for umlaut, spelt in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
@@ -248,6 +262,8 @@ def create_kommunen(
             )
 
     berlin = Kommune(
+        imprint=DEMO_IMPRINT,
+        privacy_notice=DEMO_PRIVACY,
         name="Berlin",
         slug="berlin",
         kind=Kommune.Kind.CITY,
@@ -268,6 +284,8 @@ def create_kommunen(
     bezirke = []
     for code in bezirk_codes:
         kommune = Kommune(
+            imprint=DEMO_IMPRINT,
+            privacy_notice=DEMO_PRIVACY,
             name=names[code],
             slug=bezirk_slug(names[code]),
             kind=Kommune.Kind.DISTRICT,

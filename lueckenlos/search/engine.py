@@ -74,7 +74,11 @@ class _Query:
                 continue
             if not term:
                 # A word nothing matches: no results, whatever else is asked.
-                return "SELECT NULL AS id, NULL AS sort_name, 0 AS score WHERE 1 = 0", []
+                return (
+                    "SELECT d.service_id AS id, d.sort_name AS sort_name, 0 AS score "
+                    "FROM search_offerdocument d WHERE 1 = 0",
+                    [],
+                )
             all_words, all_params = self._in(sorted(term.words))
             strong, strong_params = self._in(sorted(term.strong) or [""])
             alias = f"t{index}"

@@ -17,6 +17,10 @@ def public_urls(marzahn) -> list[str]:
         reverse("portal:kommune", args=[marzahn.kommune.slug]),
         reverse("portal:accessibility"),
         reverse("portal:data_sources"),
+        reverse("portal:easy_read"),
+        reverse("portal:offers", args=[marzahn.kommune.slug]),
+        reverse("portal:imprint", args=[marzahn.kommune.slug]),
+        reverse("portal:privacy", args=[marzahn.kommune.slug]),
     ]
 
 
@@ -28,7 +32,8 @@ def test_every_public_page_has_language_skip_link_main_and_footer_links(client, 
         assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
         assert '<a class="skip-link" href="#main">Skip to main content</a>' in html, url
         assert '<main id="main"' in html, url
-        assert 'href="/barrierefreiheit/">Accessibility statement</a>' in html, url
+        assert 'href="/barrierefreiheit/?seite=' in html, url
+        assert '">Accessibility statement</a>' in html, url
         assert 'href="/datenquellen/">Data sources and attribution</a>' in html, url
         assert "/static/portal/portal.css" in html, url
 
