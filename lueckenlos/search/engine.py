@@ -25,7 +25,7 @@ from django.db import connection
 from django.utils import timezone
 
 from lueckenlos.search.params import SearchParams
-from lueckenlos.search.vocabulary import TermMatch, vocabulary_for
+from lueckenlos.search.vocabulary import TermMatch, vocabularies_for
 
 METRES_PER_DEGREE = 111_320.0
 WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]  # iCalendar codes, Monday first
@@ -180,16 +180,24 @@ def _order(params: SearchParams, has_terms: bool) -> str:
     return "relevanz"
 
 
-def _merged_match(word: str, kommune_ids: list[int]) -> TermMatch:
-    """A query word expanded in each Kommune's vocabulary (a county searches its towns)."""
-    matches = [vocabulary_for(pk).expand(word) for pk in kommune_ids]
-    return TermMatch(
-        query=word,
-        folded=matches[0].folded if matches else word,
-        strong=frozenset().union(*(match.strong for match in matches)),
-        weak=frozenset().union(*(match.weak for match in matches)),
-        fuzzy=any(match.fuzzy for match in matches),
-    )
+def _expand(words: list[str], kommune_ids: list[int]) -> list[TermMatch]:
+    """The query words expanded in each Kommune's vocabulary (a county searches its towns)."""
+    if not words:
+        return []
+    vocabularies = vocabularies_for(kommune_ids)
+    expanded = []
+    for word in words:
+        matches = [vocabulary.expand(word) for vocabulary in vocabularies]
+        expanded.append(
+            TermMatch(
+                query=word,
+                folded=matches[0].folded if matches else word,
+                strong=frozenset().union(*(match.strong for match in matches)),
+                weak=frozenset().union(*(match.weak for match in matches)),
+                fuzzy=any(match.fuzzy for match in matches),
+            )
+        )
+    return expanded
 
 
 def search(
@@ -200,7 +208,7 @@ def search(
     now: dt.datetime | None = None,
 ) -> SearchOutcome:
     """One page of results, the total, the facet counts; relaxations when nothing matched."""
-    terms = [_merged_match(word, kommune_ids) for word in params.terms]
+    terms = _expand(params.terms, kommune_ids)
     query = _Query(params, kommune_ids, terms, now or timezone.now())
     matched, matched_params = query.matched()
 
@@ -325,7 +333,7 @@ def result_points(
 ) -> list[tuple]:
     """(offer id, offer name, Kommune id, latitude, longitude) of the result's locations, nearest or
     first by name, at most `limit` of them: what a map of the result draws."""
-    terms = [_merged_match(word, kommune_ids) for word in params.terms]
+    terms = _expand(params.terms, kommune_ids)
     query = _Query(params, kommune_ids, terms, now or timezone.now())
     matched, matched_params = query.matched()
     if _order(params, bool(terms)) == "entfernung":

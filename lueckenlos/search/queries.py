@@ -156,6 +156,9 @@ class SearchPage:
             return ""
         if self.params.age_unit == "monate":
             return ngettext("%(count)d month", "%(count)d months", months) % {"count": months}
+        if months % 12 == 0:
+            years = months // 12
+            return ngettext("%(count)d year", "%(count)d years", years) % {"count": years}
         years = self.params.age_input.replace(".", ",")
         return _("%(years)s years") % {"years": years}
 

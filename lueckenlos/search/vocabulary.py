@@ -1,7 +1,9 @@
 """What a query word stands for in a Kommune's offers.
 
 Each search process keeps every Kommune's vocabulary (the indexed words with their stems) in
-memory and reads only the rows added since it last looked: one indexed MAX() per search. A
+memory and reads only the rows added since it last looked: one indexed MAX() per search.
+(A county searching hundreds of towns at once may hold more than CACHED_KOMMUNEN; then
+some are read again, which is correct, only slower.) A
 query word is then expanded, in memory, to the indexed words it should find:
 
 - strong: the same stem ("Hebammen" -> hebamme), or a word that starts with it ("Schwimm" ->
@@ -141,28 +143,39 @@ _cache: OrderedDict[int, Vocabulary] = OrderedDict()
 _lock = threading.Lock()
 
 
-def vocabulary_for(kommune_id: int) -> Vocabulary:
-    """The Kommune's vocabulary, brought up to date with one indexed query."""
-    latest = (
-        VocabularyWord.objects.filter(kommune_id=kommune_id).aggregate(last=Max("id"))["last"] or 0
+def vocabularies_for(kommune_ids: list[int]) -> list[Vocabulary]:
+    """The Kommunen's vocabularies, brought up to date with one indexed query for all."""
+    latest = dict(
+        VocabularyWord.objects.filter(kommune_id__in=kommune_ids)
+        .values("kommune_id")
+        .annotate(last=Max("id"))
+        .values_list("kommune_id", "last")
     )
+    found = []
     with _lock:
-        vocabulary = _cache.get(kommune_id)
-        if vocabulary is None or latest < vocabulary.last_id:
-            vocabulary = Vocabulary()
-        if latest > vocabulary.last_id:
-            vocabulary.add(
-                list(
-                    VocabularyWord.objects.filter(
-                        kommune_id=kommune_id, id__gt=vocabulary.last_id
-                    ).values_list("id", "word", "stem")
+        for kommune_id in kommune_ids:
+            last = latest.get(kommune_id) or 0
+            vocabulary = _cache.get(kommune_id)
+            if vocabulary is None or last < vocabulary.last_id:
+                vocabulary = Vocabulary()
+            if last > vocabulary.last_id:
+                vocabulary.add(
+                    list(
+                        VocabularyWord.objects.filter(
+                            kommune_id=kommune_id, id__gt=vocabulary.last_id
+                        ).values_list("id", "word", "stem")
+                    )
                 )
-            )
-        _cache[kommune_id] = vocabulary
-        _cache.move_to_end(kommune_id)
+            _cache[kommune_id] = vocabulary
+            _cache.move_to_end(kommune_id)
+            found.append(vocabulary)
         while len(_cache) > CACHED_KOMMUNEN:
             _cache.popitem(last=False)
-        return vocabulary
+    return found
+
+
+def vocabulary_for(kommune_id: int) -> Vocabulary:
+    return vocabularies_for([kommune_id])[0]
 
 
 def forget_vocabularies() -> None:
