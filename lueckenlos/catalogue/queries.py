@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 
-from lueckenlos.areas.models import Kommune
-from lueckenlos.catalogue.models import Location, Service, TaxonomyTerm
+from lueckenlos.catalogue.models import TaxonomyTerm
 from lueckenlos.catalogue.vocabularies import LIFE_PHASE
 
 
@@ -32,28 +31,3 @@ def life_phases_for_age_range(
     if max_months is not None:
         query = query.filter(Q(min_age_months__isnull=True) | Q(min_age_months__lt=max_months))
     return query.order_by("position")
-
-
-def offers_for_listing(kommune: Kommune) -> QuerySet[Service]:
-    """A Kommune's active offers with what a list shows, fetched in a fixed number of queries."""
-    return (
-        Service.objects.for_kommune(kommune)
-        .active()
-        .select_related("organization")
-        .prefetch_related(
-            Prefetch(
-                "terms",
-                queryset=TaxonomyTerm.objects.select_related("taxonomy").filter(
-                    taxonomy__code=LIFE_PHASE
-                ),
-                to_attr="life_phases",
-            ),
-            # Areas without their GeoJSON boundaries: a list shows names, and a Planungsraum
-            # boundary can weigh more than the whole page.
-            Prefetch(
-                "locations",
-                queryset=Location.objects.select_related("area__level").defer("area__boundary"),
-            ),
-        )
-        .order_by("name", "id")
-    )

@@ -98,6 +98,7 @@ DEMO_PRIVACY = (
     "Suchanfragen mit Personenbezug."
 )
 
+
 def bezirk_slug(name: str) -> str:
     """Slugs as Berlin writes them in its own addresses (ba-neukoelln): umlauts spelt out."""
     for umlaut, spelt in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.http import QueryDict
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lueckenlos.areas.models import Area, Kommune
 from lueckenlos.catalogue.languages import is_known_language
@@ -47,6 +48,16 @@ GROUPS = [
     FilterGroup("tag", "day"),
 ]
 GROUPS_BY_PARAM = {group.param: group for group in GROUPS}
+GROUP_TITLES = {
+    LIFE_PHASE: gettext_lazy("Age and life phase"),
+    FIELD_OF_ACTION: gettext_lazy("Topic"),
+    TARGET_GROUP: gettext_lazy("For whom"),
+    "lang": gettext_lazy("Language of the offer"),
+    "cost": gettext_lazy("Costs"),
+    "wheelchair": gettext_lazy("Accessibility"),
+    "day": gettext_lazy("Open on"),
+    "area": gettext_lazy("Area"),
+}
 GROUPS_BY_PREFIX = {group.prefix: group for group in GROUPS}
 COST_VALUES = {"kostenlos": "free", "free": "free", "but": "but"}
 WHEELCHAIR_VALUES = {"ja": "yes", "1": "yes", "yes": "yes", "on": "yes"}
@@ -183,7 +194,7 @@ def _parse_group(
     if len(accepted) < len(values):
         params.messages.append(
             _("Some values of the filter “%(filter)s” are unknown and were left out.")
-            % {"filter": group.param}
+            % {"filter": GROUP_TITLES[group.prefix]}
         )
     if accepted:
         params.selected[group.prefix] = accepted

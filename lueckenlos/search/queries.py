@@ -19,7 +19,13 @@ from lueckenlos.catalogue.languages import language_name
 from lueckenlos.catalogue.models import Location, Service, TaxonomyTerm, Weekday
 from lueckenlos.catalogue.vocabularies import FIELD_OF_ACTION, LIFE_PHASE, TARGET_GROUP
 from lueckenlos.search.engine import Hit, SearchOutcome, result_points, search
-from lueckenlos.search.params import GROUPS_BY_PREFIX, Centre, SearchParams, parse_search
+from lueckenlos.search.params import (
+    GROUP_TITLES,
+    GROUPS_BY_PREFIX,
+    Centre,
+    SearchParams,
+    parse_search,
+)
 from lueckenlos.search.places import resolve_place
 from lueckenlos.search.text import WEIGHT_FIELDS
 
@@ -30,17 +36,6 @@ FIELD_NAMES = {
     "provider": gettext_lazy("provider"),
     "location": gettext_lazy("location"),
     "text": gettext_lazy("description"),
-}
-
-GROUP_TITLES = {
-    LIFE_PHASE: gettext_lazy("Age and life phase"),
-    FIELD_OF_ACTION: gettext_lazy("Topic"),
-    TARGET_GROUP: gettext_lazy("For whom"),
-    "lang": gettext_lazy("Language of the offer"),
-    "cost": gettext_lazy("Costs"),
-    "wheelchair": gettext_lazy("Accessibility"),
-    "day": gettext_lazy("Open on"),
-    "area": gettext_lazy("Area"),
 }
 
 
