@@ -175,6 +175,8 @@ def offers_for_results(ids: list[uuid.UUID]) -> dict[uuid.UUID, Service]:
     services = (
         Service.objects.filter(pk__in=ids)
         .select_related("organization", "kommune")
+        # A Kommune's boundary can weigh more than the whole page.
+        .defer("kommune__boundary")
         .prefetch_related(
             Prefetch(
                 "terms",
