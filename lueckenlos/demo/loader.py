@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from lueckenlos.areas.models import AgeBand, Area, AreaLevel, Kommune, PopulationCount
@@ -165,6 +165,11 @@ def load_demo(
     # The offers were written in bulk, past the signals that keep the search index.
     for bezirk in bezirke:
         reindex_kommune(bezirk.kommune)
+    # Fresh statistics for the planner: PostgreSQL would otherwise plan the next queries as
+    # if the tables were still empty (nested loops over thousands of rows, for minutes).
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     report.seconds = time.perf_counter() - started
     return report
 
