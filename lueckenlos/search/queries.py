@@ -16,7 +16,13 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from lueckenlos.areas.models import Area, Kommune
 from lueckenlos.catalogue.languages import language_name
-from lueckenlos.catalogue.models import Location, Service, TaxonomyTerm, Weekday
+from lueckenlos.catalogue.models import (
+    Location,
+    Service,
+    ServiceTranslation,
+    TaxonomyTerm,
+    Weekday,
+)
 from lueckenlos.catalogue.vocabularies import FIELD_OF_ACTION, LIFE_PHASE, TARGET_GROUP
 from lueckenlos.search.engine import Hit, SearchOutcome, result_points, search
 from lueckenlos.search.params import (
@@ -66,6 +72,8 @@ class Result:
     offer: Service
     distance_m: float | None
     reasons: list[str]
+    name: str = ""
+    name_language: str = "de"  # "de" where no translation into the interface language exists
 
     @property
     def distance_label(self) -> str:
@@ -171,7 +179,7 @@ def _distance_exact(centre: Centre, latitude: float, longitude: float) -> float:
     return 6_371_008.8 * 2 * math.asin(math.sqrt(min(1.0, a)))
 
 
-def offers_for_results(ids: list[uuid.UUID]) -> dict[uuid.UUID, Service]:
+def offers_for_results(ids: list[uuid.UUID], language: str = "de") -> dict[uuid.UUID, Service]:
     services = (
         Service.objects.filter(pk__in=ids)
         .select_related("organization", "kommune")
@@ -191,6 +199,11 @@ def offers_for_results(ids: list[uuid.UUID]) -> dict[uuid.UUID, Service]:
             ),
             "languages",
             "cost_options",
+            Prefetch(
+                "translations",
+                queryset=ServiceTranslation.objects.filter(language=language).exclude(name=""),
+                to_attr="names_in_language",
+            ),
         )
     )
     return {service.pk: service for service in services}
@@ -374,7 +387,7 @@ def offer_search(
                 _("Nothing is spelt “%(word)s”; similar words were searched.")
                 % {"word": term.query}
             )
-    offers = offers_for_results([uuid.UUID(str(hit.service_id)) for hit in outcome.hits])
+    offers = offers_for_results([uuid.UUID(str(hit.service_id)) for hit in outcome.hits], language)
     results = []
     for hit in outcome.hits:
         offer = offers.get(uuid.UUID(str(hit.service_id)))
@@ -388,7 +401,10 @@ def offer_search(
                 if loc.latitude is not None and loc.longitude is not None
             ]
             distance = min(distances) if distances else None
-        results.append(Result(offer, distance, _reasons(hit, params)))
+        result = Result(offer, distance, _reasons(hit, params), offer.name)
+        if offer.names_in_language:
+            result.name, result.name_language = offer.names_in_language[0].name, language
+        results.append(result)
     relaxations = []
     for constraint, count in outcome.relaxations:
         label, rest = _without(query, constraint, params, outcome.terms)
