@@ -83,6 +83,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and GeoJSON compressed (static files come compressed from WhiteNoise above). No
+    # secret is reflected beside user input on the public pages, and Django masks its CSRF
+    # token per response, so BREACH has nothing to read.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

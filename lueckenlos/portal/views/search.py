@@ -12,7 +12,8 @@ from lueckenlos.areas.queries import kommunen_for_pages
 from lueckenlos.search.queries import offer_search as run_search
 from lueckenlos.search.queries import result_map
 
-MAP_POINTS = 2000
+# The nearest or first points of a result: a map of more is a blur of clusters anyway.
+MAP_POINTS = 1000
 
 
 def offer_search(request: HttpRequest, slug: str) -> HttpResponse:
