@@ -216,13 +216,14 @@ def search(
     offset = (params.page - 1) * page_size
     if order == "entfernung":
         distance, distance_params = query._distance_sql("p")
+        # A correlated subquery, one indexed lookup per matched offer: joining the points
+        # to the matched set let SQLite's planner scan every point per offer (seconds).
         page_sql = (
             f"WITH matched AS ({matched}) "
-            f"SELECT m.id, m.score, pt.d2, COUNT(*) OVER () FROM matched m LEFT JOIN "
-            f"(SELECT p.document_id, MIN({distance}) AS d2 FROM search_offerpoint p "
-            f"WHERE p.document_id IN (SELECT id FROM matched) GROUP BY p.document_id) pt "
-            f"ON pt.document_id = m.id "
-            f"ORDER BY CASE WHEN pt.d2 IS NULL THEN 1 ELSE 0 END, pt.d2, m.sort_name, m.id "
+            f"SELECT m.id, m.score, "
+            f"(SELECT MIN({distance}) FROM search_offerpoint p WHERE p.document_id = m.id) AS d2, "
+            f"COUNT(*) OVER () FROM matched m "
+            f"ORDER BY d2 NULLS LAST, m.sort_name, m.id "
             f"LIMIT %s OFFSET %s"
         )
         page_params = matched_params + distance_params + [page_size, offset]
