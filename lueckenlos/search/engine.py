@@ -63,12 +63,19 @@ class _Query:
         values = list(values)
         return ", ".join(["%s"] * len(values)), values
 
-    def matched(self, without: str | None = None) -> tuple[str, list]:
-        """SQL selecting (id, sort_name, score) of the matching documents."""
+    def matched(self, without: str | None = None, *, scored: bool = False) -> tuple[str, list]:
+        """SQL selecting (id, sort_name, score) of the matching documents.
+
+        Without `scored` the score is 0 and each query word a plain semi-join: counts and
+        orders other than relevance need no per-offer sum, and grouping tens of thousands
+        of word rows is what makes a broad search slow.
+        """
         kommunes, kommune_params = self._in(self.kommune_ids)
         joins: list[str] = []
         join_params: list = []
         score_parts: list[str] = []
+        term_filters: list[str] = []
+        term_params: list = []
         for index, term in enumerate(self.terms):
             if without == f"term:{index}":
                 continue
@@ -80,6 +87,13 @@ class _Query:
                     [],
                 )
             all_words, all_params = self._in(sorted(term.words))
+            if not scored:
+                term_filters.append(
+                    f"d.service_id IN (SELECT document_id FROM search_offerword "
+                    f"WHERE kommune_id IN ({kommunes}) AND word IN ({all_words}))"
+                )
+                term_params += kommune_params + all_params
+                continue
             strong, strong_params = self._in(sorted(term.strong) or [""])
             alias = f"t{index}"
             joins.append(
@@ -91,8 +105,8 @@ class _Query:
             join_params += strong_params + kommune_params + all_params
             score_parts.append(f"{alias}.score")
 
-        where = [f"d.kommune_id IN ({kommunes})"]
-        where_params: list = list(kommune_params)
+        where = [f"d.kommune_id IN ({kommunes})", *term_filters]
+        where_params: list = list(kommune_params) + term_params
         params = self.params
         if params.age_months is not None and without != "age":
             where.append(
@@ -128,8 +142,10 @@ class _Query:
             dlon = dlat / max(math.cos(math.radians(centre.latitude)), 0.1)
             distance, distance_params = self._distance_sql("p")
             where.append(
-                "EXISTS (SELECT 1 FROM search_offerpoint p WHERE p.document_id = d.service_id "
-                "AND p.latitude BETWEEN %s AND %s AND p.longitude BETWEEN %s AND %s "
+                # Driven from the points' coordinate index: the few points in the box,
+                # not every offer of the Kommune.
+                "d.service_id IN (SELECT p.document_id FROM search_offerpoint p "
+                "WHERE p.latitude BETWEEN %s AND %s AND p.longitude BETWEEN %s AND %s "
                 f"AND {distance} <= %s)"
             )
             where_params += [
@@ -210,9 +226,9 @@ def search(
     """One page of results, the total, the facet counts; relaxations when nothing matched."""
     terms = _expand(params.terms, kommune_ids)
     query = _Query(params, kommune_ids, terms, now or timezone.now())
-    matched, matched_params = query.matched()
-
     order = _order(params, bool(terms))
+    matched, matched_params = query.matched(scored=order == "relevanz")
+
     offset = (params.page - 1) * page_size
     if order == "entfernung":
         distance, distance_params = query._distance_sql("p")

@@ -78,7 +78,10 @@ class OfferPoint(models.Model):
     longitude = models.FloatField()
 
     class Meta:
-        indexes = [models.Index(fields=["document"], name="search_point_document")]
+        indexes = [
+            models.Index(fields=["document"], name="search_point_document"),
+            models.Index(fields=["latitude", "longitude"], name="search_point_coordinates"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.latitude:.5f}, {self.longitude:.5f}"
