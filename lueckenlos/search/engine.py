@@ -63,19 +63,19 @@ class _Query:
         values = list(values)
         return ", ".join(["%s"] * len(values)), values
 
-    def matched(self, without: str | None = None, *, scored: bool = False) -> tuple[str, list]:
+    def matched(self, without: str | None = None) -> tuple[str, list]:
         """SQL selecting (id, sort_name, score) of the matching documents.
 
-        Without `scored` the score is 0 and each query word a plain semi-join: counts and
-        orders other than relevance need no per-offer sum, and grouping tens of thousands
-        of word rows is what makes a broad search slow.
+        Each query word is a join on its grouped word rows, even where the score is not
+        needed: SQLite then drives the query from the few offers a narrow word finds, where
+        a semi-join made it visit every offer of the Kommune (measured: p50 86 → 383 ms on
+        100,000 offers).
         """
         kommunes, kommune_params = self._in(self.kommune_ids)
         joins: list[str] = []
         join_params: list = []
         score_parts: list[str] = []
-        term_filters: list[str] = []
-        term_params: list = []
+
         for index, term in enumerate(self.terms):
             if without == f"term:{index}":
                 continue
@@ -87,13 +87,6 @@ class _Query:
                     [],
                 )
             all_words, all_params = self._in(sorted(term.words))
-            if not scored:
-                term_filters.append(
-                    f"d.service_id IN (SELECT document_id FROM search_offerword "
-                    f"WHERE kommune_id IN ({kommunes}) AND word IN ({all_words}))"
-                )
-                term_params += kommune_params + all_params
-                continue
             strong, strong_params = self._in(sorted(term.strong) or [""])
             alias = f"t{index}"
             joins.append(
@@ -105,8 +98,8 @@ class _Query:
             join_params += strong_params + kommune_params + all_params
             score_parts.append(f"{alias}.score")
 
-        where = [f"d.kommune_id IN ({kommunes})", *term_filters]
-        where_params: list = list(kommune_params) + term_params
+        where = [f"d.kommune_id IN ({kommunes})"]
+        where_params: list = list(kommune_params)
         params = self.params
         if params.age_months is not None and without != "age":
             where.append(
@@ -227,7 +220,7 @@ def search(
     terms = _expand(params.terms, kommune_ids)
     query = _Query(params, kommune_ids, terms, now or timezone.now())
     order = _order(params, bool(terms))
-    matched, matched_params = query.matched(scored=order == "relevanz")
+    matched, matched_params = query.matched()
 
     offset = (params.page - 1) * page_size
     if order == "entfernung":
