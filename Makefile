@@ -21,7 +21,7 @@ PYTEST := $(BIN)/python -m pytest --durations=5 $(PYTEST_ARGS)
 # The same folders the translation test leaves out (lueckenlos/lib/tests/test_translations.py).
 MESSAGES_IGNORE := --ignore data --ignore vendor --ignore tests
 
-.PHONY: help demo test lint format migrations-check bench messages clean test-packages
+.PHONY: help demo test lint format migrations-check bench bench-search messages clean test-packages
 
 help:
 	@echo "make demo      install into $(VENV) and serve the Berlin demo at http://127.0.0.1:8000"
@@ -29,6 +29,7 @@ help:
 	@echo "make lint      ruff check and ruff format --check"
 	@echo "make format    ruff format and ruff check --fix"
 	@echo "make bench     benchmarks/demo_load.py"
+	@echo "make bench-search  benchmarks/search.py (100,000 offers, SQLite; takes ~15 minutes)"
 	@echo "make messages  update and compile the catalogues of every language (lueckenlos/locale)"
 	@echo "make clean     remove var/ and $(VENV)"
 
@@ -75,6 +76,11 @@ test: test-packages lint migrations-check
 
 bench: $(VENV)/.installed
 	env -u DATABASE_URL $(BIN)/python benchmarks/demo_load.py
+
+# The portal search on 100,000 generated offers in SQLite (see benchmarks/README.md for the
+# PostgreSQL run with 1,000,000 offers across 400 Kommunen, and for Lighthouse).
+bench-search: $(VENV)/.installed
+	env -u DATABASE_URL $(BIN)/python benchmarks/search.py
 
 # From the package folder, so the catalogue lands in lueckenlos/locale and the scan stays out
 # of $(VENV) and var/.
