@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/lighthouse.py --base-url http://127.0.0.1:8000 \\
         [--kommune SLUG] [--query "q=Krabbelgruppe&alter=1"] [--form-factor desktop]
 
-Runs Lighthouse 12 (`npx lighthouse@12`, installed into /tmp/lueckenlos-lighthouse on first
+Runs Lighthouse 12 (npm package lighthouse@12, installed into /tmp/lueckenlos-lighthouse on first
 use, never into the repository) with Debian's /usr/bin/chromium, headless, against a server
 that is already running: the demo (`lueckenlos demo`) or the search benchmark's (`--keep`).
 The offer page is the first result of the results page. The issue asks for performance
@@ -22,6 +22,8 @@ import tempfile
 import urllib.request
 from pathlib import Path
 from urllib.parse import urljoin
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 TOOLS = Path("/tmp/lueckenlos-lighthouse")
 LIGHTHOUSE = TOOLS / "node_modules" / ".bin" / "lighthouse"
@@ -45,10 +47,13 @@ def first_kommune(base_url: str) -> str:
     """The first Kommune the start page links to."""
     with urllib.request.urlopen(base_url + "/") as response:  # noqa: S310 - our own server
         page = response.read().decode()
-    found = re.search(r'href="/([a-z0-9-]+)/"', page)
-    if not found:
-        sys.exit("The start page links to no Kommune; give --kommune.")
-    return found.group(1)
+    # Language prefixes and the pages with reserved words are no Kommunen.
+    from lueckenlos.areas.slugs import RESERVED_SLUGS
+
+    for slug in re.findall(r'href="/([a-z0-9-]+)/"', page):
+        if slug not in RESERVED_SLUGS:
+            return slug
+    sys.exit("The start page links to no Kommune; give --kommune.")
 
 
 def first_offer(results_url: str) -> str:
