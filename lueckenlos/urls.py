@@ -12,6 +12,9 @@ admin.site.index_title = _("Back office")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Open Referral HSDS 3.0 for other directories, then the project's own REST API.
+    path("api/hsds/<slug:kommune_slug>/", include("lueckenlos.interop.hsds.urls")),
+    path("api/", include("lueckenlos.api.urls")),
     # The interface language lives in the address (/en/…), German without a prefix; no cookie.
     *i18n_patterns(path("", include("lueckenlos.portal.urls")), prefix_default_language=False),
 ]
