@@ -114,8 +114,11 @@ def pankow(db) -> KommuneWithAreas:
 def _fresh_search_vocabulary():
     """Search processes keep vocabularies by the id of their last row; rolled-back test
     transactions hand out the same ids again, so each test starts without them."""
+    from lueckenlos.search.engine import forget_counts
     from lueckenlos.search.vocabulary import forget_vocabularies
 
     forget_vocabularies()
+    forget_counts()
     yield
     forget_vocabularies()
+    forget_counts()

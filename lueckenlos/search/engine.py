@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -63,30 +64,64 @@ class _Query:
         values = list(values)
         return ", ".join(["%s"] * len(values)), values
 
-    def matched(self, without: str | None = None) -> tuple[str, list]:
+    def matched(self, without: str | None = None, *, scored: bool = False) -> tuple[str, list]:
         """SQL selecting (id, sort_name, score) of the matching documents.
 
-        Each query word is a join on its grouped word rows, even where the score is not
-        needed: SQLite then drives the query from the few offers a narrow word finds, where
-        a semi-join made it visit every offer of the Kommune (measured: p50 86 → 383 ms on
-        100,000 offers).
+        Without `scored` the score is 0 and each query word a plain semi-join: counts and
+        orders other than relevance need no per-offer sum, and grouping every word row of
+        a broad word is what makes a broad search slow. (The semi-join needs the planner's
+        statistics, `analyze_search_tables`: without them SQLite visited every offer of
+        the Kommune for it.)
         """
+        parts = self._parts(without, scored=scored)
+        if parts is None:
+            return (
+                "SELECT d.service_id AS id, d.sort_name AS sort_name, 0 AS score "
+                "FROM search_offerdocument d WHERE 1 = 0",
+                [],
+            )
+        joins, where, score, sql_params = parts
+        sql = (
+            f"SELECT d.service_id AS id, d.sort_name AS sort_name, {score} AS score "
+            f"FROM search_offerdocument d {joins} WHERE {where}"
+        )
+        return sql, sql_params
+
+    def _box(self, radius_m: float) -> tuple[float, float, float, float]:
+        """South, north, west, east of the square around the centre holding the circle."""
+        centre = self.params.centre
+        dlat = radius_m / METRES_PER_DEGREE
+        dlon = dlat / max(math.cos(math.radians(centre.latitude)), 0.1)
+        return (
+            centre.latitude - dlat,
+            centre.latitude + dlat,
+            centre.longitude - dlon,
+            centre.longitude + dlon,
+        )
+
+    def _parts(self, without: str | None, *, scored: bool) -> tuple[str, str, str, list] | None:
+        """JOINs, WHERE, score and their parameters over `search_offerdocument d`; None
+        when a query word matches nothing."""
         kommunes, kommune_params = self._in(self.kommune_ids)
         joins: list[str] = []
         join_params: list = []
         score_parts: list[str] = []
+        term_filters: list[str] = []
+        term_params: list = []
 
         for index, term in enumerate(self.terms):
             if without == f"term:{index}":
                 continue
             if not term:
-                # A word nothing matches: no results, whatever else is asked.
-                return (
-                    "SELECT d.service_id AS id, d.sort_name AS sort_name, 0 AS score "
-                    "FROM search_offerdocument d WHERE 1 = 0",
-                    [],
-                )
+                return None  # a word nothing matches: no results, whatever else is asked
             all_words, all_params = self._in(sorted(term.words))
+            if not scored:
+                term_filters.append(
+                    f"d.service_id IN (SELECT document_id FROM search_offerword "
+                    f"WHERE kommune_id IN ({kommunes}) AND word IN ({all_words}))"
+                )
+                term_params += kommune_params + all_params
+                continue
             strong, strong_params = self._in(sorted(term.strong) or [""])
             alias = f"t{index}"
             joins.append(
@@ -98,8 +133,8 @@ class _Query:
             join_params += strong_params + kommune_params + all_params
             score_parts.append(f"{alias}.score")
 
-        where = [f"d.kommune_id IN ({kommunes})"]
-        where_params: list = list(kommune_params)
+        where = [f"d.kommune_id IN ({kommunes})", *term_filters]
+        where_params: list = list(kommune_params) + term_params
         params = self.params
         if params.age_months is not None and without != "age":
             where.append(
@@ -128,11 +163,8 @@ class _Query:
             )
             weekday = WEEKDAYS[local.weekday()]
             where_params += [weekday, moment, moment, today, today]
-        centre = params.centre
-        if centre and params.radius_km and without != "radius":
+        if params.centre and params.radius_km and without != "radius":
             radius_m = params.radius_km * 1000
-            dlat = radius_m / METRES_PER_DEGREE
-            dlon = dlat / max(math.cos(math.radians(centre.latitude)), 0.1)
             distance, distance_params = self._distance_sql("p")
             where.append(
                 # Driven from the points' coordinate index: the few points in the box,
@@ -141,20 +173,9 @@ class _Query:
                 "WHERE p.latitude BETWEEN %s AND %s AND p.longitude BETWEEN %s AND %s "
                 f"AND {distance} <= %s)"
             )
-            where_params += [
-                centre.latitude - dlat,
-                centre.latitude + dlat,
-                centre.longitude - dlon,
-                centre.longitude + dlon,
-                *distance_params,
-                radius_m * radius_m,
-            ]
+            where_params += [*self._box(radius_m), *distance_params, radius_m * radius_m]
         score = " + ".join(score_parts) if score_parts else "0"
-        sql = (
-            f"SELECT d.service_id AS id, d.sort_name AS sort_name, {score} AS score "
-            f"FROM search_offerdocument d {' '.join(joins)} WHERE {' AND '.join(where)}"
-        )
-        return sql, join_params + where_params
+        return " ".join(joins), " AND ".join(where), score, join_params + where_params
 
     def _distance_sql(self, alias: str) -> tuple[str, list]:
         """Squared metres from the centre, flat-earth approximation."""
@@ -220,7 +241,12 @@ def search(
     terms = _expand(params.terms, kommune_ids)
     query = _Query(params, kommune_ids, terms, now or timezone.now())
     order = _order(params, bool(terms))
-    matched, matched_params = query.matched()
+    matched, matched_params = query.matched(scored=order == "relevanz")
+
+    counts_key = _counts_key(query)
+    cached = _cached_counts(counts_key) if counts_key else None
+    # The window function makes the database materialise every match; a known total spares it.
+    count_sql = "NULL" if cached else "COUNT(*) OVER ()"
 
     offset = (params.page - 1) * page_size
     if order == "entfernung":
@@ -231,7 +257,7 @@ def search(
             f"WITH matched AS ({matched}) "
             f"SELECT m.id, m.score, "
             f"(SELECT MIN({distance}) FROM search_offerpoint p WHERE p.document_id = m.id) AS d2, "
-            f"COUNT(*) OVER () FROM matched m "
+            f"{count_sql} FROM matched m "
             f"ORDER BY d2 NULLS LAST, m.sort_name, m.id "
             f"LIMIT %s OFFSET %s"
         )
@@ -239,12 +265,14 @@ def search(
     else:
         ordering = "m.sort_name, m.id" if order == "name" else "m.score DESC, m.sort_name, m.id"
         page_sql = (
-            f"WITH matched AS ({matched}) SELECT m.id, m.score, NULL, COUNT(*) OVER () "
+            f"WITH matched AS ({matched}) SELECT m.id, m.score, NULL, {count_sql} "
             f"FROM matched m ORDER BY {ordering} LIMIT %s OFFSET %s"
         )
         page_params = matched_params + [page_size, offset]
     rows = _fetch(page_sql, page_params)
-    if rows:
+    if cached:
+        total, facet_counts = cached
+    elif rows:
         total = rows[0][3]
     else:
         total = _fetch(f"SELECT COUNT(*) FROM ({matched}) m", matched_params)[0][0]
@@ -258,11 +286,66 @@ def search(
     ]
     _explain(hits, terms)
 
-    facet_counts = _facet_counts(query)
+    if not cached:
+        facet_counts = _facet_counts(query)
+        if counts_key:
+            _keep_counts(counts_key, total, facet_counts)
     outcome = SearchOutcome(hits=hits, total=total, facet_counts=facet_counts, terms=terms)
     if total == 0:
         outcome.relaxations = _relaxations(query)
     return outcome
+
+
+# The total and facet counts of recent searches, kept per process. A broad search (a word
+# like "Familie", an age) counts tens of thousands of facet rows, and families type the same
+# few broad searches most. An entry is valid while the index generation of its Kommunen
+# (IndexGeneration, counted up by every index write) is the one it was computed in.
+COUNTS_CACHED = 1024
+_counts: OrderedDict[tuple, tuple[int, dict[str, int]]] = OrderedDict()
+_counts_lock = threading.Lock()
+
+
+def _counts_key(query: _Query) -> tuple | None:
+    """What the counts depend on, or None when they depend on the moment or the place."""
+    params = query.params
+    if params.open_now or (params.centre and params.radius_km):
+        return None
+    marks = ", ".join(["%s"] * len(query.kommune_ids))
+    generation = _fetch(
+        f"SELECT COALESCE(SUM(generation), 0) FROM search_indexgeneration "
+        f"WHERE kommune_id IN ({marks})",
+        list(query.kommune_ids),
+    )[0][0]
+    return (
+        tuple(query.kommune_ids),
+        int(generation),
+        tuple(tuple(sorted(term.words)) for term in query.terms),
+        params.age_months,
+        tuple(
+            sorted((prefix, tuple(sorted(values))) for prefix, values in params.selected.items())
+        ),
+    )
+
+
+def _cached_counts(key: tuple) -> tuple[int, dict[str, int]] | None:
+    with _counts_lock:
+        found = _counts.get(key)
+        if found is not None:
+            _counts.move_to_end(key)
+        return found
+
+
+def _keep_counts(key: tuple, total: int, facet_counts: dict[str, int]) -> None:
+    with _counts_lock:
+        _counts[key] = (total, facet_counts)
+        while len(_counts) > COUNTS_CACHED:
+            _counts.popitem(last=False)
+
+
+def forget_counts() -> None:
+    """Drop the kept counts (tests, where rolled-back generations come round again)."""
+    with _counts_lock:
+        _counts.clear()
 
 
 def _facet_counts(query: _Query) -> dict[str, int]:

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Prefetch
+from django.db import connection, transaction
+from django.db.models import F, Prefetch
 from django.utils import translation
 
 from lueckenlos.areas.models import Area, Kommune
@@ -28,6 +28,7 @@ from lueckenlos.catalogue.models import (
 )
 from lueckenlos.catalogue.vocabularies import LIFE_PHASE
 from lueckenlos.search.models import (
+    IndexGeneration,
     OfferDocument,
     OfferFacet,
     OfferPoint,
@@ -195,7 +196,21 @@ def offers_to_index(service_ids: Iterable) -> Iterable[Service]:
     )
 
 
+def _touch(kommune_ids: Iterable[int]) -> None:
+    """Count a change of these Kommunen's index (see IndexGeneration)."""
+    for kommune_id in sorted(set(kommune_ids)):
+        generation = IndexGeneration.objects.filter(kommune_id=kommune_id)
+        if generation.update(generation=F("generation") + 1):
+            continue
+        _row, created = IndexGeneration.objects.get_or_create(
+            kommune_id=kommune_id, defaults={"generation": 1}
+        )
+        if not created:  # another process made the row in between
+            generation.update(generation=F("generation") + 1)
+
+
 def _write(batch: list[Entries]) -> None:
+    _touch(entries.document.kommune_id for entries in batch)
     OfferDocument.objects.bulk_create([entries.document for entries in batch])
     OfferWord.objects.bulk_create(
         [
@@ -236,6 +251,11 @@ def _write(batch: list[Entries]) -> None:
 
 
 def _remove(service_ids: list) -> None:
+    _touch(
+        OfferDocument.objects.filter(service_id__in=service_ids)
+        .values_list("kommune_id", flat=True)
+        .distinct()
+    )
     for model in (OfferWord, OfferFacet, OfferPoint):
         model.objects.filter(document_id__in=service_ids).delete()
     OfferDocument.objects.filter(service_id__in=service_ids).delete()
@@ -271,7 +291,29 @@ def reindex_kommune(kommune: Kommune) -> int:
     """Rebuild the index of every offer of one Kommune (its own, not contained ones)."""
     stale = list(OfferDocument.objects.filter(kommune=kommune).values_list("service_id", flat=True))
     _remove(stale)
-    return index_offers(Service.objects.filter(kommune=kommune).values_list("pk", flat=True))
+    indexed = index_offers(Service.objects.filter(kommune=kommune).values_list("pk", flat=True))
+    analyze_search_tables()
+    return indexed
+
+
+SEARCH_TABLES = [
+    model._meta.db_table for model in (OfferDocument, OfferWord, OfferFacet, OfferPoint)
+]
+
+
+def analyze_search_tables() -> None:
+    """Fresh statistics of the index tables for the query planner, after a bulk change.
+
+    SQLite has none until ANALYZE runs, and without them it plans a word's semi-join as a
+    visit of every offer (measured on 100,000 offers: p95 0.5 → 0.25 s with them). A
+    sample of 1,000 rows per index (`analysis_limit`) is enough and takes under a second
+    there; PostgreSQL samples anyway.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA analysis_limit = 1000")
+        for table in SEARCH_TABLES:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
 @contextlib.contextmanager

@@ -107,3 +107,16 @@ class VocabularyWord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.word} ({self.stem})"
+
+
+class IndexGeneration(models.Model):
+    """How many times a Kommune's index has changed: what a search process may keep computed
+    for a search (its facet counts) stays valid while the number stays the same."""
+
+    kommune = models.OneToOneField(
+        Kommune, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    generation = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.kommune_id}: {self.generation}"

@@ -6,9 +6,11 @@ import datetime as dt
 import zoneinfo
 
 import pytest
+from django.db import connection
 from django.http import QueryDict
 
 from lueckenlos.catalogue.models import CostOption, Location, Schedule, Service, ServiceLanguage
+from lueckenlos.search.indexing import reindex_kommune
 from lueckenlos.search.models import OfferDocument
 from lueckenlos.search.queries import offer_search
 from tests.factories import LocationFactory, ServiceAtLocationFactory, ServiceFactory
@@ -233,6 +235,40 @@ class TestTenancyAndIndex:
         offer.delete()
         assert OfferDocument.objects.count() == 0
         assert names(marzahn, "q=Hebamme") == []
+
+
+class TestKeptWork:
+    """What a search process keeps between searches must never show an outdated result."""
+
+    def test_kept_counts_follow_every_change_of_the_index(self, marzahn):
+        add_offer(marzahn, "Hebamme Nord", terms=["life_phase:infant"])
+        first = search(marzahn, "q=Hebamme")
+        assert (first.total, phase_count(first, "infant")) == (1, 1)
+        # The same search again is answered from the kept counts ...
+        assert search(marzahn, "q=Hebamme").total == 1
+        # ... until an offer changes: another offer, then one leaving the index.
+        second = add_offer(marzahn, "Hebamme Süd", terms=["life_phase:infant"])
+        assert (
+            search(marzahn, "q=Hebamme").total,
+            phase_count(search(marzahn, "q=Hebamme"), "infant"),
+        ) == (2, 2)
+        second.status = Service.Status.INACTIVE
+        second.save()
+        assert search(marzahn, "q=Hebamme").total == 1
+
+    @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite keeps no statistics itself")
+    def test_a_rebuilt_index_leaves_statistics_for_the_query_planner(self, marzahn):
+        add_offer(marzahn, "Hebamme im Kiez")
+        reindex_kommune(marzahn.kommune)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
+            analysed = {row[0] for row in cursor.fetchall()}
+        assert {"search_offerword", "search_offerfacet", "search_offerpoint"} <= analysed
+
+
+def phase_count(page, code: str) -> int:
+    phases = next(group for group in page.facets if group.param == "phase")
+    return next(option.count for option in phases.options if option.value == code)
 
 
 class TestNothingFound:

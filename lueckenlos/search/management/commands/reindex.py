@@ -7,7 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from lueckenlos.areas.models import Kommune
-from lueckenlos.search.indexing import index_missing, reindex_kommune
+from lueckenlos.search.indexing import analyze_search_tables, index_missing, reindex_kommune
 
 
 class Command(BaseCommand):
@@ -25,6 +25,8 @@ class Command(BaseCommand):
         started = time.perf_counter()
         if missing:
             count = index_missing()
+            # Also after an upgrade or a copy of the database: statistics cost under a second.
+            analyze_search_tables()
         else:
             kommunen = Kommune.objects.all()
             if kommune:
