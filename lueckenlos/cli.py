@@ -11,6 +11,8 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     args = list(sys.argv[1:] if argv is None else argv)
+    if args and not args[0].startswith("-"):
+        args[0] = args[0].replace("-", "_")  # `lueckenlos import-areas` runs import_areas
     execute_from_command_line(["lueckenlos", *args])
 
 

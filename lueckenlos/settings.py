@@ -225,6 +225,13 @@ TILE_ATTRIBUTION = envstr(
 if TILE_URL and not TILE_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured("LUECKENLOS_TILE_URL must start with https:// or http://.")
 
+# A Nominatim-compatible server of your own for addresses the address register lacks (asked
+# only then; empty: none is asked, never a public one by default).
+NOMINATIM_URL = envstr("LUECKENLOS_NOMINATIM_URL", "")
+NOMINATIM_TIMEOUT_SECONDS = envint("LUECKENLOS_NOMINATIM_TIMEOUT", 10, min_value=1)
+if NOMINATIM_URL and not NOMINATIM_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("LUECKENLOS_NOMINATIM_URL must start with https:// or http://.")
+
 
 def _origin(url: str) -> str:
     scheme, _sep, rest = url.partition("://")
@@ -251,3 +258,35 @@ CONTENT_SECURITY_POLICY = {
 }
 # The public pages ask nothing of the browser's sensors except location, on the user's click.
 SECURE_REFERRER_POLICY = "same-origin"
+
+# The REST API (lueckenlos.api): JSON only, read open, write with a personal token
+# (`lueckenlos api_token USER`); signed-in back-office sessions work in the API docs too.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "lueckenlos.api.pagination.ApiPagination",
+    "DEFAULT_SCHEMA_CLASS": "lueckenlos.api.schema.ApiSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "lueckenlos API",
+    "DESCRIPTION": (
+        "Offers for children, young people and families of the Kommunen of this "
+        "installation (Präventionskette): read openly; write with a personal token "
+        "(header `Authorization: Token …`) as your role in a Kommune allows."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Swagger UI and Redoc from drf-spectacular-sidecar, served by this server: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["lueckenlos.api.schema.only_own_api"],
+}

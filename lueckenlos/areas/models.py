@@ -300,3 +300,41 @@ class PopulationCount(models.Model):
     def clean(self) -> None:
         if self.area_id and self.age_band_id and self.area.kommune_id != self.age_band.kommune_id:
             raise ValidationError({"age_band": _("The age band belongs to another Kommune.")})
+
+
+class AddressPoint(models.Model):
+    """One entry of a Kommune's address register: an official house coordinate.
+
+    Imported from the surveying office's house-coordinates file (Hauskoordinaten) so that
+    addresses can be placed without asking a third party; see lueckenlos.areas.geocoding.
+    """
+
+    kommune = models.ForeignKey(
+        Kommune, verbose_name=_("Kommune"), on_delete=models.CASCADE, related_name="addresses"
+    )
+    street = models.CharField(_("street"), max_length=200)
+    # The street as lueckenlos.areas.geocoding.normalise_street folds it, for lookups.
+    street_key = models.CharField(_("street (normalised)"), max_length=200)
+    house_number = models.CharField(
+        _("house number"), max_length=20, help_text=_("Normalised: “5 a” and “5A” become “5a”.")
+    )
+    postal_code = models.CharField(_("postcode"), max_length=10, blank=True)
+    locality = models.CharField(_("locality"), max_length=200, blank=True)
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    objects = KommuneScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("address register")
+        ordering = ["kommune", "street_key", "house_number", "postal_code"]
+        indexes = [
+            models.Index(
+                fields=["kommune", "street_key", "house_number"], name="address_lookup_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.street} {self.house_number}, {self.postal_code} {self.locality}".strip(", ")

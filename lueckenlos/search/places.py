@@ -1,7 +1,7 @@
 """Where "near …" is: an area name or a street address from the Kommune's own data.
 
-No geocoding service is asked: the place must be an area of the Kommune or the address of
-one of its locations (the Kommune's address register comes with the data-import issue).
+No geocoding service is asked: the place must be an area of the Kommune, the address of
+one of its locations, or an address of its address register (Hauskoordinaten).
 """
 
 from __future__ import annotations
@@ -11,21 +11,29 @@ import re
 from rapidfuzz import fuzz, process
 from shapely.geometry import shape
 
-from lueckenlos.areas.models import Area
+from lueckenlos.areas.geocoding import address_key, normalise_street, split_street_and_number
+from lueckenlos.areas.models import AddressPoint, Area
 from lueckenlos.catalogue.models import Location
 from lueckenlos.search.params import Centre
 from lueckenlos.search.text import words
 
 
-def normalise_address(text: str) -> str:
-    """'Hauptstr. 5a', 'Hauptstraße 5 a' and 'Hauptstrasse 5A' alike: 'hauptstrasse 5a'."""
-    parts = []
-    for word in words(text.replace("-", " ")):
-        if word.endswith("str"):
-            word += "asse"
-        parts.append(word)
-    # A house number and its letter belong together ("5 a" -> "5a").
-    return re.sub(r"(\d+) ([a-z])\b", r"\1\2", " ".join(parts))
+def _registered_address(kommune_ids: list[int], text: str) -> Centre | None:
+    """The address in the Kommunen's address register, when it names exactly one point."""
+    street, number = split_street_and_number(text)
+    if not number:
+        return None
+    found = list(
+        AddressPoint.objects.filter(
+            kommune_id__in=kommune_ids,
+            street_key=normalise_street(street),
+            house_number=number,
+        ).values_list("street", "house_number", "postal_code", "latitude", "longitude")[:2]
+    )
+    if len(found) != 1:  # unknown, or the same address under two postcodes: no guess
+        return None
+    street, number, postal_code, latitude, longitude = found[0]
+    return Centre(latitude, longitude, f"{street} {number}, {postal_code}".strip(", "))
 
 
 def _area_centre(area: Area) -> tuple[float, float] | None:
@@ -56,7 +64,7 @@ def resolve_place(kommune_ids: list[int], text: str) -> tuple[Centre | None, lis
         if centre:
             return Centre(centre[0], centre[1], area.name), []
 
-    address = normalise_address(text)
+    address = address_key(text)
     street = re.match(r"[A-Za-zÄÖÜäöüß]{3,}", text.strip())
     if street:
         candidates = Location.objects.filter(
@@ -65,10 +73,12 @@ def resolve_place(kommune_ids: list[int], text: str) -> tuple[Centre | None, lis
             address_1__istartswith=street.group(0)[:3],
         ).values_list("address_1", "postal_code", "latitude", "longitude")[:5000]
         for address_1, postal_code, latitude, longitude in candidates:
-            known = normalise_address(address_1)
-            if known and (address == known or address.startswith(known + " ")):
+            if address and address == address_key(address_1):
                 label = f"{address_1}, {postal_code}".strip(", ")
                 return Centre(latitude, longitude, label), []
+        registered = _registered_address(kommune_ids, text)
+        if registered:
+            return registered, []
 
     similar = process.extract(wanted, folded_names, scorer=fuzz.WRatio, score_cutoff=85, limit=3)
     by_pk = dict(names)

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.http import QueryDict
 
+from lueckenlos.areas.models import AddressPoint
 from lueckenlos.catalogue.models import CostOption, Location, Schedule, Service, ServiceLanguage
 from lueckenlos.search.indexing import reindex_kommune
 from lueckenlos.search.models import OfferDocument
@@ -190,6 +191,21 @@ class TestNear:
         page = search(marzahn, QueryDict.fromkeys(["x"]).urlencode() + f"&nahe={typed}")
         assert page.params.centre is not None
         assert page.results[0].distance_label == "0 m"
+
+    def test_an_address_of_the_address_register_is_a_place(self, marzahn):
+        add_offer(marzahn, "Dort", lat=52.515, lon=13.56)
+        AddressPoint.objects.create(
+            kommune=marzahn.kommune,
+            street="Alt-Marzahn",
+            street_key="altmarzahn",
+            house_number="23",
+            postal_code="12685",
+            latitude=52.515,
+            longitude=13.561,
+        )
+        page = search(marzahn, "nahe=Alt-Marzahn+23")
+        assert page.params.centre.label == "Alt-Marzahn 23, 12685"
+        assert page.results[0].distance_label == "70 m"
 
     def test_an_unknown_place_is_named_and_similar_areas_offered(self, marzahn):
         page = search(marzahn, "nahe=Marzahn-Hellersdorf+Sut")

@@ -1,0 +1,1 @@
+"""Geodata in: points, area boundaries with their hierarchy, population and address registers."""
