@@ -177,6 +177,28 @@ class TestNear:
         add_offer(marzahn, "Nah", lat=52.511, lon=13.551)
         assert names(marzahn, "lat=52.511&lon=13.550&umkreis=1") == ["Nah"]
 
+    @pytest.mark.parametrize("nearby_at_most", [3000, 0])
+    def test_radius_with_words_and_filters_whether_few_or_many_offers_lie_within(
+        self, marzahn, monkeypatch, nearby_at_most
+    ):
+        from lueckenlos.search import engine
+
+        # 0: as if the radius held too many offers to start from; each match is tested.
+        monkeypatch.setattr(engine, "NEAREST_MAX_CANDIDATES", nearby_at_most)
+        add_offer(marzahn, "Schwimmkurs nah", lat=52.511, lon=13.551, terms=["life_phase:primary"])
+        add_offer(marzahn, "Schwimmhalle nah", lat=52.512, lon=13.551)
+        add_offer(marzahn, "Schwimmkurs fern", lat=52.519, lon=13.569)
+        add_offer(marzahn, "Töpfern nah", lat=52.511, lon=13.5505)
+        near = "lat=52.511&lon=13.550&umkreis=1"
+        assert names(marzahn, f"q=Schwimm&{near}") == ["Schwimmkurs nah", "Schwimmhalle nah"]
+        assert names(marzahn, f"q=Schwimm&{near}&sortierung=relevanz") == [
+            "Schwimmhalle nah",
+            "Schwimmkurs nah",
+        ]
+        page = search(marzahn, f"q=Schwimm&phase=primary&{near}")
+        assert [r.offer.name for r in page.results] == ["Schwimmkurs nah"]
+        assert phase_count(page, "primary") == 1
+
     def test_an_area_name_is_a_place(self, marzahn):
         add_offer(marzahn, "Im Norden", area="north")
         add_offer(marzahn, "Im Süden", area="south")
@@ -271,6 +293,40 @@ class TestKeptWork:
         second.status = Service.Status.INACTIVE
         second.save()
         assert search(marzahn, "q=Hebamme").total == 1
+
+    def test_the_nearest_page_found_around_the_centre_is_the_one_ordering_all_gives(
+        self, marzahn, monkeypatch
+    ):
+        from lueckenlos.search import engine
+
+        for step in range(12):  # every 55 m northwards, then one far away
+            add_offer(marzahn, f"Kita {step:02d}", lat=52.511 + step * 0.0005, lon=13.551)
+        add_offer(marzahn, "Kita fern", lat=52.519, lon=13.569)
+        add_offer(marzahn, "Schwimmen", lat=52.511, lon=13.5505)
+        query = "q=Kita&lat=52.511&lon=13.550"
+        pages = [
+            offer_search(marzahn.kommune, QueryDict(f"{query}&seite={page}"), page_size=5)
+            for page in (1, 2, 3)
+        ]
+
+        monkeypatch.setattr(engine, "NEAREST_FIRST_RADIUS_M", 200.0)
+        found = []
+        nearest = engine._Query.nearest
+        monkeypatch.setattr(
+            engine._Query,
+            "nearest",
+            lambda self, wanted: found.append(nearest(self, wanted)) or found[-1],
+        )
+        # Counts are kept after the first search; from then on the page is looked up close by.
+        for page, expected in zip((1, 2, 3), pages, strict=True):
+            again = offer_search(marzahn.kommune, QueryDict(f"{query}&seite={page}"), page_size=5)
+            assert [(r.offer.name, r.distance_label) for r in again.results] == [
+                (r.offer.name, r.distance_label) for r in expected.results
+            ]
+        # Pages 1 and 2 came from around the centre; page 3 asks for more than match.
+        assert [len(rows) for rows in found] == [5, 10]
+        assert pages[0].results[0].offer.name == "Kita 00"
+        assert pages[2].results[-1].offer.name == "Kita fern"
 
     @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite keeps no statistics itself")
     def test_a_rebuilt_index_leaves_statistics_for_the_query_planner(self, marzahn):
