@@ -16,6 +16,8 @@ from django.contrib import admin, messages
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -223,12 +225,13 @@ class KommuneAdmin(BoundaryFreeFormFieldsMixin, admin.ModelAdmin):
     list_select_related = ["parent"]
     search_fields = ["name", "slug", "official_code"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["boundary_info"]
+    readonly_fields = ["boundary_info", "offer_exports"]
     fieldsets = [
         (
             None,
             {
                 "fields": [
+                    "offer_exports",
                     "name",
                     "slug",
                     "kind",
@@ -260,6 +263,19 @@ class KommuneAdmin(BoundaryFreeFormFieldsMixin, admin.ModelAdmin):
     @admin.display(description=_("boundary"))
     def boundary_info(self, obj: Kommune) -> str:
         return boundary_summary(obj.boundary)
+
+    @admin.display(description=_("export offers"))
+    def offer_exports(self, obj: Kommune) -> str:
+        if not obj.pk:
+            return "–"
+        return format_html_join(
+            " · ",
+            '<a href="{}">{}</a>',
+            (
+                (reverse("admin:catalogue_service_export", args=[obj.slug, file_format]), label)
+                for file_format, label in (("xlsx", "XLSX"), ("csv", "CSV"), ("geojson", "GeoJSON"))
+            ),
+        )
 
 
 @admin.register(AreaLevel)

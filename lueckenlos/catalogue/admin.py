@@ -12,15 +12,18 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from lueckenlos.areas.admin import BoundaryFreeFormFieldsMixin, area_filter, kommune_filter
+from lueckenlos.areas.models import Kommune
 from lueckenlos.catalogue.models import (
     Contact,
     CostOption,
@@ -43,6 +46,13 @@ from lueckenlos.catalogue.services import (
     validate_location_coordinates,
 )
 from lueckenlos.catalogue.vocabularies import FIELD_OF_ACTION, LIFE_PHASE
+from lueckenlos.interop.exports import (
+    CONTENT_TYPES,
+    FORMATS,
+    export_filename,
+    export_offers,
+    offers_to_export,
+)
 
 # Addresses typed without a scheme are taken as https (Django 6's default, chosen now).
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -345,7 +355,14 @@ class ServiceAdmin(BoundaryFreeFormFieldsMixin, admin.ModelAdmin):
     autocomplete_fields = ["organization"]
     filter_horizontal = ["terms"]
     readonly_fields = ["created_at", "updated_at"]
-    actions = ["make_active", "make_inactive", "confirm_today"]
+    actions = [
+        "make_active",
+        "make_inactive",
+        "confirm_today",
+        "export_xlsx",
+        "export_csv",
+        "export_geojson",
+    ]
     inlines = [
         ServiceAtLocationInline,
         CostOptionInline,
@@ -447,6 +464,57 @@ class ServiceAdmin(BoundaryFreeFormFieldsMixin, admin.ModelAdmin):
             services=queryset, on=timezone.localdate(), acting_user=request.user
         )
         self._report(request, changed)
+
+    # Exports for people (lueckenlos.interop.exports): the selection, or with "select all"
+    # after filtering by Kommune a whole Kommune; /export/<slug>/<format>/ links to one.
+    def _export(self, offers: QuerySet[Service], file_format: str, kommune=None) -> HttpResponse:
+        response = HttpResponse(
+            export_offers(offers, file_format), content_type=CONTENT_TYPES[file_format]
+        )
+        filename = export_filename(kommune, file_format, on=timezone.localdate())
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def _selection(self, queryset: QuerySet[Service]) -> QuerySet[Service]:
+        # The changelist's joins and prefetches are not the export's.
+        return Service.objects.filter(pk__in=queryset.values("pk"))
+
+    @admin.action(description=_("Export selection as XLSX"), permissions=["view"])
+    def export_xlsx(self, request: HttpRequest, queryset: QuerySet[Service]) -> HttpResponse:
+        return self._export(self._selection(queryset), "xlsx")
+
+    @admin.action(description=_("Export selection as CSV"), permissions=["view"])
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[Service]) -> HttpResponse:
+        return self._export(self._selection(queryset), "csv")
+
+    @admin.action(description=_("Export selection as GeoJSON"), permissions=["view"])
+    def export_geojson(self, request: HttpRequest, queryset: QuerySet[Service]) -> HttpResponse:
+        return self._export(self._selection(queryset), "geojson")
+
+    def get_urls(self):
+        export = self.admin_site.admin_view(self.export_kommune_view)
+        return [
+            path(
+                "export/<slug:kommune_slug>/<str:file_format>/",
+                export,
+                name="catalogue_service_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def export_kommune_view(
+        self, request: HttpRequest, kommune_slug: str, file_format: str
+    ) -> HttpResponse:
+        """All offers of a Kommune (and the Kommunen it contains); ?status=active etc. to
+        choose statuses, default all."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if file_format not in FORMATS:
+            raise Http404
+        kommune = get_object_or_404(Kommune.objects.defer("boundary"), slug=kommune_slug)
+        statuses = [s for s in request.GET.getlist("status") if s in Service.Status.values]
+        offers = offers_to_export(kommune, statuses=statuses or None)
+        return self._export(offers, file_format, kommune)
 
 
 # --- What hangs on offers and providers, each also on its own -----------------------------

@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lueckenlos.areas.models import Kommune
 from lueckenlos.areas.services import area_index, kommune_distance_outside_m
-from lueckenlos.catalogue.models import Location, Service, TaxonomyTerm
+from lueckenlos.catalogue.models import (
+    CostOption,
+    Location,
+    Organization,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    ServiceLanguage,
+    TaxonomyTerm,
+)
 from lueckenlos.catalogue.queries import life_phases_for_age_range
 from lueckenlos.catalogue.vocabularies import LIFE_PHASE
 from lueckenlos.lib.geo import (
@@ -24,6 +35,7 @@ from lueckenlos.lib.geo import (
     PolygonIndex,
     check_wgs84_point,
 )
+from lueckenlos.search.indexing import indexing_deferred
 
 
 def outside_areas_warning(location: Location) -> str:
@@ -236,3 +248,285 @@ def services_confirm(
 def _bulk_targets(services: QuerySet[Service]) -> list[Service]:
     """The offers as lean rows: the log needs their key and name, nothing the admin joined."""
     return list(Service.objects.filter(pk__in=services.values("pk")).only("pk", "name"))
+
+
+# --- Single-record writes (REST API, later the workspace) ----------------------------------
+
+SERVICE_FIELDS = (
+    "name",
+    "alternate_name",
+    "description",
+    "url",
+    "email",
+    "status",
+    "min_age_months",
+    "max_age_months",
+    "eligibility_description",
+    "application_process",
+    "capacity",
+    "last_confirmed",
+    "source",
+    "external_id",
+)
+ORGANIZATION_FIELDS = (
+    "name",
+    "alternate_name",
+    "description",
+    "email",
+    "website",
+    "provider_type",
+    "external_id",
+)
+LOCATION_FIELDS = (
+    "organization",
+    "name",
+    "description",
+    "address_1",
+    "postal_code",
+    "city",
+    "latitude",
+    "longitude",
+    "wheelchair",
+    "accessibility_description",
+    "external_id",
+)
+# The parts of an offer a write replaces as a whole when its data name them.
+SERVICE_PARTS = {
+    "languages": (ServiceLanguage, ("code", "note")),
+    "cost_options": (
+        CostOption,
+        ("kind", "amount", "amount_description", "valid_from", "valid_to"),
+    ),
+    "schedules": (
+        Schedule,
+        (
+            "kind",
+            "weekday",
+            "opens_at",
+            "closes_at",
+            "valid_from",
+            "valid_to",
+            "starts_at",
+            "ends_at",
+            "description",
+            "location",
+        ),
+    ),
+}
+
+
+def _log(
+    obj: Model, action_flag: int, acting_user: AbstractBaseUser, fields: Iterable[str]
+) -> None:
+    """An entry in the object's back-office history naming who changed which fields."""
+    message: list = []
+    if action_flag == ADDITION:
+        message = [{"added": {}}]
+    elif action_flag == CHANGE:
+        with translation.override(None):
+            labels = [
+                str(obj._meta.get_field(name).verbose_name)
+                for name in fields
+                if name not in SERVICE_PARTS
+            ]
+        message = [{"changed": {"fields": labels}}]
+    LogEntry.objects.log_actions(
+        user_id=acting_user.pk,
+        queryset=[obj],
+        action_flag=action_flag,
+        change_message=message,
+        single_object=True,
+    )
+
+
+def _assign(obj: Model, data: Mapping[str, Any], fields: Iterable[str]) -> list[str]:
+    changed = [name for name in fields if name in data]
+    for name in changed:
+        setattr(obj, name, data[name])
+    return changed
+
+
+def _numbered(errors: list[str], number: int, exc: ValidationError) -> None:
+    for message in exc.messages:
+        errors.append(_("Entry %(number)d: %(message)s") % {"number": number, "message": message})
+
+
+def _service_parts(service: Service, data: Mapping[str, Any]) -> dict[str, list[Model]]:
+    """Build and check the offer's languages, costs and schedules named in `data`, unsaved."""
+    built: dict[str, list[Model]] = {}
+    errors: dict[str, list[str]] = {}
+    for key, (model, fields) in SERVICE_PARTS.items():
+        if key not in data:
+            continue
+        built[key] = []
+        for number, values in enumerate(data[key], start=1):
+            part = model(
+                service=service, **{name: values.get(name) for name in fields if name in values}
+            )
+            try:
+                part.full_clean(exclude=["service"])
+            except ValidationError as exc:
+                _numbered(errors.setdefault(key, []), number, exc)
+            built[key].append(part)
+        if key == "languages":
+            codes = [part.code for part in built[key]]
+            if len(codes) != len(set(codes)):
+                errors.setdefault(key, []).append(_("A language is named twice."))
+    if errors:
+        raise ValidationError(errors)
+    return built
+
+
+def _service_write(
+    service: Service, data: Mapping[str, Any], acting_user: AbstractBaseUser, *, adding: bool
+) -> Service:
+    changed = _assign(service, data, SERVICE_FIELDS)
+    if "organization" in data:
+        service.organization = data["organization"]
+        changed.append("organization")
+    service.full_clean()
+    terms = list(data["terms"]) if "terms" in data else list(service.terms.all())
+    try:
+        validate_life_phases(
+            min_age_months=service.min_age_months,
+            max_age_months=service.max_age_months,
+            terms=terms,
+        )
+    except ValidationError as exc:
+        raise ValidationError({"terms": exc.messages}) from exc
+    locations = list(data.get("locations", []))
+    foreign = [loc.name for loc in locations if loc.kommune_id != service.kommune_id]
+    if foreign:
+        raise ValidationError(
+            {
+                "locations": _("Not locations of %(kommune)s: %(names)s.")
+                % {"kommune": service.kommune.name, "names": ", ".join(foreign)}
+            }
+        )
+    parts = _service_parts(service, data)
+    # Deferred: the offer is indexed once with all its parts, not once per part saved.
+    with indexing_deferred():
+        service.save()
+        if "terms" in data:
+            service.terms.set(terms)
+            changed.append("terms")
+        if "locations" in data:
+            ServiceAtLocation.objects.filter(service=service).exclude(
+                location__in=locations
+            ).delete()
+            for location in locations:
+                ServiceAtLocation.objects.get_or_create(service=service, location=location)
+            changed.append("locations")
+        for key, built in parts.items():
+            SERVICE_PARTS[key][0].objects.filter(service=service).delete()
+            for part in built:
+                part.save()
+            changed.append(key)
+    _log(service, ADDITION if adding else CHANGE, acting_user, changed)
+    return service
+
+
+@transaction.atomic
+def service_create(
+    *,
+    kommune: Kommune,
+    organization: Organization,
+    data: Mapping[str, Any],
+    acting_user: AbstractBaseUser,
+) -> Service:
+    """Create an offer with its terms, locations, languages, costs and schedules.
+
+    `data` holds model field values by name, and optionally `terms` (TaxonomyTerm list),
+    `locations` (Location list) and `languages`, `cost_options`, `schedules` (lists of
+    dicts of their fields). Raises ValidationError with messages by field.
+    """
+    service = Service(kommune=kommune, organization=organization)
+    return _service_write(service, data, acting_user, adding=True)
+
+
+@transaction.atomic
+def service_update(
+    *, service: Service, data: Mapping[str, Any], acting_user: AbstractBaseUser
+) -> Service:
+    """Change the fields and parts of an offer named in `data` (as in service_create);
+    a part named there replaces the offer's present ones, the rest stays as it is."""
+    return _service_write(service, data, acting_user, adding=False)
+
+
+@transaction.atomic
+def service_delete(*, service: Service, acting_user: AbstractBaseUser) -> None:
+    """Delete an offer for good with its parts (issue 5 replaces this by a trash)."""
+    _log(service, DELETION, acting_user, [])
+    service.delete()
+
+
+@transaction.atomic
+def organization_create(
+    *, kommune: Kommune, data: Mapping[str, Any], acting_user: AbstractBaseUser
+) -> Organization:
+    """Create a provider of the Kommune from its field values by name."""
+    organization = Organization(kommune=kommune)
+    _assign(organization, data, ORGANIZATION_FIELDS)
+    organization.full_clean()
+    organization.save()
+    _log(organization, ADDITION, acting_user, [])
+    return organization
+
+
+@transaction.atomic
+def organization_update(
+    *, organization: Organization, data: Mapping[str, Any], acting_user: AbstractBaseUser
+) -> Organization:
+    """Change the provider's fields named in `data`; its offers are indexed again."""
+    changed = _assign(organization, data, ORGANIZATION_FIELDS)
+    organization.full_clean()
+    organization.save()
+    _log(organization, CHANGE, acting_user, changed)
+    return organization
+
+
+@transaction.atomic
+def organization_delete(*, organization: Organization, acting_user: AbstractBaseUser) -> None:
+    """Delete a provider that has no offers left; one with offers is refused."""
+    count = organization.services.count()
+    if count:
+        raise ValidationError(
+            ngettext(
+                "“%(name)s” still provides %(count)d offer; delete or move it first.",
+                "“%(name)s” still provides %(count)d offers; delete or move them first.",
+                count,
+            )
+            % {"name": organization.name, "count": count}
+        )
+    _log(organization, DELETION, acting_user, [])
+    organization.delete()
+
+
+@transaction.atomic
+def location_create(
+    *, kommune: Kommune, data: Mapping[str, Any], acting_user: AbstractBaseUser
+) -> tuple[Location, list[str]]:
+    """Create a location, placed in its area; returns it and warnings for the user."""
+    location = Location(kommune=kommune)
+    _assign(location, data, LOCATION_FIELDS)
+    warnings = location_save(location=location)
+    _log(location, ADDITION, acting_user, [])
+    return location, warnings
+
+
+@transaction.atomic
+def location_update(
+    *, location: Location, data: Mapping[str, Any], acting_user: AbstractBaseUser
+) -> tuple[Location, list[str]]:
+    """Change the location's fields named in `data`, placing it again; returns warnings."""
+    changed = _assign(location, data, LOCATION_FIELDS)
+    warnings = location_save(location=location)
+    _log(location, CHANGE, acting_user, changed)
+    return location, warnings
+
+
+@transaction.atomic
+def location_delete(*, location: Location, acting_user: AbstractBaseUser) -> None:
+    """Delete a location; its offers stay, delivered at their other locations."""
+    _log(location, DELETION, acting_user, [])
+    location.delete()

@@ -353,15 +353,9 @@ def _without(query: QueryDict, constraint: str, params: SearchParams, terms) -> 
     return label, remaining.urlencode()
 
 
-def offer_search(
-    kommune: Kommune,
-    query: QueryDict,
-    *,
-    page_size: int,
-    language: str = "de",
-    now: dt.datetime | None = None,
-) -> SearchPage:
-    """A search of a Kommune's portal (its own offers and those of Kommunen it contains)."""
+def parsed_search(kommune: Kommune, query: QueryDict) -> tuple[SearchParams, list[int], list[str]]:
+    """The search asked for, its centre resolved; the Kommunen searched; the places an
+    unknown place name may have meant. What the portal, its map and the API search with."""
     kommune_ids = kommune.descendant_ids()
     params = parse_search(kommune, query, kommune_ids)
     place_suggestions: list[str] = []
@@ -377,6 +371,19 @@ def offer_search(
                 )
                 % {"place": params.place, "kommune": kommune.name}
             )
+    return params, kommune_ids, place_suggestions
+
+
+def offer_search(
+    kommune: Kommune,
+    query: QueryDict,
+    *,
+    page_size: int,
+    language: str = "de",
+    now: dt.datetime | None = None,
+) -> SearchPage:
+    """A search of a Kommune's portal (its own offers and those of Kommunen it contains)."""
+    params, kommune_ids, place_suggestions = parsed_search(kommune, query)
     outcome: SearchOutcome = search(params, kommune_ids, page_size=page_size, now=now)
     if not outcome.hits and params.page > 1 and outcome.total:
         params.page = max(1, math.ceil(outcome.total / page_size))
@@ -424,12 +431,7 @@ def offer_search(
 
 def result_map(kommune: Kommune, query: QueryDict, *, limit: int) -> dict:
     """The result's locations as GeoJSON, for the map beside the list."""
-    kommune_ids = kommune.descendant_ids()
-    params = parse_search(kommune, query, kommune_ids)
-    if params.has_point:
-        params.centre = Centre(params.latitude, params.longitude, _("your location"))
-    elif params.place:
-        params.centre, _suggestions = resolve_place(kommune_ids, params.place)
+    params, kommune_ids, _suggestions = parsed_search(kommune, query)
     slugs = dict(Kommune.objects.filter(pk__in=kommune_ids).values_list("pk", "slug"))
     features = []
     rows = result_points(params, kommune_ids, limit=limit)
