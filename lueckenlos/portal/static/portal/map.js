@@ -80,7 +80,8 @@
     this.areas = L.featureGroup().addTo(this.map);
     this.offers = L.markerClusterGroup({
       showCoverageOnHover: false,
-      maxClusterRadius: 50,
+      // Wide enough that cluster buttons (40 px) do not overlap one another (target size).
+      maxClusterRadius: 80,
       iconCreateFunction: this.clusterIcon.bind(this),
     }).addTo(this.map);
     this.centre = L.featureGroup().addTo(this.map);
