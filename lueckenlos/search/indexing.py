@@ -209,44 +209,81 @@ def _touch(kommune_ids: Iterable[int]) -> None:
             generation.update(generation=F("generation") + 1)
 
 
+def _insert(model, columns: list[str], rows: list[tuple]) -> None:
+    """Plain INSERTs of many rows: the index writes about a hundred rows per offer, and
+    building a model instance for each was most of the time an import spent indexing."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(
+                # Table and column names come from the models; every value is a parameter.
+                f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608
+                rows[start : start + 5000],
+            )
+
+
 def _write(batch: list[Entries]) -> None:
     _touch(entries.document.kommune_id for entries in batch)
     OfferDocument.objects.bulk_create([entries.document for entries in batch])
-    OfferWord.objects.bulk_create(
+    as_db_id = Service._meta.pk.get_db_prep_value
+    documents = [
+        (as_db_id(e.document.service_id, connection), e.document.kommune_id, e) for e in batch
+    ]
+    _insert(
+        OfferWord,
+        ["document_id", "kommune_id", "word", "weight"],
         [
-            OfferWord(
-                document_id=e.document.service_id,
-                kommune_id=e.document.kommune_id,
-                word=word,
-                weight=weight,
-            )
-            for e in batch
+            (document, kommune, word, weight)
+            for document, kommune, e in documents
             for word, weight in e.words.items()
         ],
-        batch_size=2000,
     )
-    OfferFacet.objects.bulk_create(
+    _insert(
+        OfferFacet,
+        ["document_id", "kommune_id", "key"],
         [
-            OfferFacet(document_id=e.document.service_id, kommune_id=e.document.kommune_id, key=k)
-            for e in batch
-            for k in sorted(e.facets)
+            (document, kommune, key)
+            for document, kommune, e in documents
+            for key in sorted(e.facets)
         ],
-        batch_size=2000,
     )
-    OfferPoint.objects.bulk_create(
+    as_location_id = Location._meta.pk.get_db_prep_value
+    _insert(
+        OfferPoint,
+        ["document_id", "location_id", "latitude", "longitude"],
         [
-            OfferPoint(
-                document_id=e.document.service_id, location_id=pk, latitude=lat, longitude=lon
-            )
-            for e in batch
+            (document, as_location_id(pk, connection), lat, lon)
+            for document, _kommune, e in documents
             for pk, lat, lon in e.points
-        ]
+        ],
     )
-    vocabulary = {(e.document.kommune_id, word) for e in batch for word in e.words}
+    _add_to_vocabulary({(e.document.kommune_id, word) for e in batch for word in e.words})
+
+
+def _add_to_vocabulary(words: set[tuple[int, str]]) -> None:
+    """Add the words a Kommune's vocabulary lacks (it only grows)."""
+    by_kommune: dict[int, set[str]] = {}
+    for kommune_id, word in words:
+        by_kommune.setdefault(kommune_id, set()).add(word)
+    new = []
+    for kommune_id, wanted in sorted(by_kommune.items()):
+        known = set()
+        listed = sorted(wanted)
+        for start in range(0, len(listed), 900):  # SQLite's limit of query parameters
+            known.update(
+                VocabularyWord.objects.filter(
+                    kommune_id=kommune_id, word__in=listed[start : start + 900]
+                ).values_list("word", flat=True)
+            )
+        new += [(kommune_id, word) for word in listed if word not in known]
     VocabularyWord.objects.bulk_create(
-        [VocabularyWord(kommune_id=k, word=w, stem=stem(w)) for k, w in sorted(vocabulary)],
+        [VocabularyWord(kommune_id=k, word=w, stem=stem(w)) for k, w in new],
         batch_size=2000,
-        ignore_conflicts=True,
+        ignore_conflicts=True,  # another process may have added the word meanwhile
     )
 
 
