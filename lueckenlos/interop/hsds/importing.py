@@ -455,6 +455,15 @@ class _Import:
 
     def import_location(self, records: list[Record]) -> None:
         rows, places = {}, {}
+        # HSDS publishes only complete addresses: a location the package gives none keeps
+        # the partial address it has (a town without street), not an empty one.
+        kept_addresses = {
+            pk: {"address_1": street, "postal_code": postcode, "city": city}
+            for pk, street, postcode, city in Location.objects.filter(
+                kommune=self.kommune,
+                pk__in=[self.uid(record["id"], "location") for _where, record in records],
+            ).values_list("pk", "address_1", "postal_code", "city")
+        }
         for where, record in records:
             pk = self.uid(record["id"], "location")
             if not self.first_time("location", pk):
@@ -488,9 +497,15 @@ class _Import:
                 else None,
                 "name": name,
                 "description": self.text(where, record, "description", Location, "description"),
-                "address_1": street[:300],
-                "postal_code": str(address.get("postal_code") or "").strip()[:10],
-                "city": str(address.get("city") or "").strip()[:100],
+                **(
+                    {
+                        "address_1": street[:300],
+                        "postal_code": str(address.get("postal_code") or "").strip()[:10],
+                        "city": str(address.get("city") or "").strip()[:100],
+                    }
+                    if address or pk not in kept_addresses
+                    else kept_addresses[pk]
+                ),
                 "latitude": latitude,
                 "longitude": longitude,
                 "wheelchair": wheelchair,

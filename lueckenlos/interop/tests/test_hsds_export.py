@@ -22,6 +22,7 @@ from lueckenlos.catalogue.models import (
     Service,
     ServiceLanguage,
 )
+from lueckenlos.catalogue.services import locations_place_in_areas
 from lueckenlos.interop.hsds.export import export_package
 from lueckenlos.interop.hsds.importing import import_package
 from lueckenlos.interop.hsds.schemas import tabular_resources, validator
@@ -244,3 +245,25 @@ def test_export_import_export_gives_the_same_bytes(marzahn, tmp_path, form):
     assert report.errors == []
     assert report.created["service"] == 1
     assert package_files(tmp_path / "second") == package_files(tmp_path / "first")
+
+
+def test_importing_a_kommunes_own_export_back_changes_nothing(marzahn, tmp_path):
+    offer = build_catalogue(marzahn.kommune)
+    # A location known only by its town: its partial address must survive the round trip.
+    ServiceAtLocationFactory(
+        service=offer,
+        location=LocationFactory(
+            kommune=marzahn.kommune,
+            name="Stadtteilbüro",
+            address_1="",
+            postal_code="",
+            city="Berlin",
+        ),
+    )
+    locations_place_in_areas(kommune=marzahn.kommune)  # as saving them does
+    export_package(kommune=marzahn.kommune, out=tmp_path / "hsds")
+
+    report = import_package(kommune=marzahn.kommune, path=tmp_path / "hsds")
+
+    assert report.changed is False
+    assert Location.objects.get(name="Stadtteilbüro").city == "Berlin"
