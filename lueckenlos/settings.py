@@ -225,6 +225,10 @@ TILE_ATTRIBUTION = envstr(
 if TILE_URL and not TILE_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured("LUECKENLOS_TILE_URL must start with https:// or http://.")
 
+# The largest file an import accepts: a coordinator's sheet is far smaller; a larger file is
+# refused with a message before it is read.
+LUECKENLOS_MAX_IMPORT_BYTES = envint("LUECKENLOS_MAX_IMPORT_BYTES", 100 * 1024 * 1024, min_value=1)
+
 # A Nominatim-compatible server of your own for addresses the address register lacks (asked
 # only then; empty: none is asked, never a public one by default).
 NOMINATIM_URL = envstr("LUECKENLOS_NOMINATIM_URL", "")

@@ -42,7 +42,7 @@ class TableError(Exception):
     """A file that cannot be read as a table; str(exc) says why, naming the file, for the user."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     number: int  # the row as the user sees it: line of the CSV / row of the sheet / feature no.
     values: dict[str, str]  # column title -> cell text (stripped; "" when empty), all columns
