@@ -27,6 +27,7 @@ from lueckenlos.catalogue.models import (
     TaxonomyTerm,
 )
 from lueckenlos.catalogue.vocabularies import LIFE_PHASE
+from lueckenlos.lib.bulk import insert
 from lueckenlos.search.models import (
     IndexGeneration,
     OfferDocument,
@@ -209,57 +210,43 @@ def _touch(kommune_ids: Iterable[int]) -> None:
             generation.update(generation=F("generation") + 1)
 
 
-def _insert(model, columns: list[str], rows: list[tuple]) -> None:
-    """Plain INSERTs of many rows: the index writes about a hundred rows per offer, and
-    building a model instance for each was most of the time an import spent indexing."""
-    if not rows:
-        return
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(column) for column in columns)
-    marks = ", ".join(["%s"] * len(columns))
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(
-                # Table and column names come from the models; every value is a parameter.
-                f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608
-                rows[start : start + 5000],
-            )
-
-
 def _write(batch: list[Entries]) -> None:
     _touch(entries.document.kommune_id for entries in batch)
     OfferDocument.objects.bulk_create([entries.document for entries in batch])
-    as_db_id = Service._meta.pk.get_db_prep_value
-    documents = [
-        (as_db_id(e.document.service_id, connection), e.document.kommune_id, e) for e in batch
-    ]
-    _insert(
+    # About a hundred rows per offer: no model instance for each (lueckenlos.lib.bulk).
+    insert(
         OfferWord,
-        ["document_id", "kommune_id", "word", "weight"],
-        [
-            (document, kommune, word, weight)
-            for document, kommune, e in documents
+        (
+            {
+                "document_id": e.document.service_id,
+                "kommune_id": e.document.kommune_id,
+                "word": word,
+                "weight": weight,
+            }
+            for e in batch
             for word, weight in e.words.items()
-        ],
+        ),
     )
-    _insert(
+    insert(
         OfferFacet,
-        ["document_id", "kommune_id", "key"],
-        [
-            (document, kommune, key)
-            for document, kommune, e in documents
+        (
+            {"document_id": e.document.service_id, "kommune_id": e.document.kommune_id, "key": key}
+            for e in batch
             for key in sorted(e.facets)
-        ],
+        ),
     )
-    as_location_id = Location._meta.pk.get_db_prep_value
-    _insert(
+    insert(
         OfferPoint,
-        ["document_id", "location_id", "latitude", "longitude"],
-        [
-            (document, as_location_id(pk, connection), lat, lon)
-            for document, _kommune, e in documents
+        (
+            {
+                "document_id": e.document.service_id,
+                "location_id": pk,
+                "latitude": lat,
+                "longitude": lon,
+            }
+            for e in batch
             for pk, lat, lon in e.points
-        ],
+        ),
     )
     _add_to_vocabulary({(e.document.kommune_id, word) for e in batch for word in e.words})
 

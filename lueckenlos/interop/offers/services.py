@@ -33,7 +33,6 @@ from lueckenlos.catalogue.models import (
     ServiceLanguage,
 )
 from lueckenlos.interop.models import UPLOAD_LIFETIME, ImportMapping, ImportRun, PendingImport
-from lueckenlos.interop.offers.bulk import insert, new_id
 from lueckenlos.interop.offers.fields import Mapping
 from lueckenlos.interop.offers.preview import (
     CREATE,
@@ -48,6 +47,7 @@ from lueckenlos.interop.offers.preview import (
 )
 from lueckenlos.interop.offers.values import key
 from lueckenlos.interop.tabular import Table
+from lueckenlos.lib.bulk import insert, new_id
 from lueckenlos.search.indexing import indexing_deferred
 
 BATCH = 1000
