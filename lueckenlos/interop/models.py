@@ -89,9 +89,9 @@ class ImportRun(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created = models.PositiveIntegerField(_("created"), default=0)
-    updated = models.PositiveIntegerField(_("updated"), default=0)
-    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    created = models.PositiveIntegerField(_("offers created"), default=0)
+    updated = models.PositiveIntegerField(_("offers updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("offers unchanged"), default=0)
     rejected = models.PositiveIntegerField(_("rejected (skipped)"), default=0)
     imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
 

@@ -68,14 +68,14 @@ def test_a_hierarchy_table_creates_levels_and_areas(tmp_path, kommune):
     assert Area.objects.count() == 5
 
 
-def test_re_importing_the_same_table_changes_nothing(tmp_path, kommune):
+def test_re_importing_the_same_table_changes_nothing(english, tmp_path, kommune):
     run(tmp_path, "lor.csv", "\n".join(LOR[:4]), *LEVELS)
     output = run(tmp_path, "lor.csv", "\n".join(LOR[:4]), *LEVELS)
     assert "0 areas created" in output
     assert "5 unchanged" in output
 
 
-def test_a_boundary_file_in_utm_sets_the_boundaries_and_renames(tmp_path, kommune):
+def test_a_boundary_file_in_utm_sets_the_boundaries_and_renames(english, tmp_path, kommune):
     run(tmp_path, "lor.csv", "\n".join(LOR[:4]), *LEVELS)
     geojson = boundaries(
         [

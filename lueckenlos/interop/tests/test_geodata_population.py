@@ -84,7 +84,7 @@ def test_a_long_file(tmp_path, marzahn):
     assert counts() == {("mar-N", "unter 6"): (7, ""), ("mar-N", "6 bis unter 15"): (1204, "")}
 
 
-def test_re_importing_changes_nothing_and_an_update_updates(tmp_path, marzahn):
+def test_re_importing_changes_nothing_and_an_update_updates(english, tmp_path, marzahn):
     run(tmp_path, "PLR;unter6\nmar-N;7\nmar-S;8\n")
     assert "2 unchanged" in run(tmp_path, "PLR;unter6\nmar-N;7\nmar-S;8\n")
     assert "1 updated" in run(tmp_path, "PLR;unter6\nmar-N;9\nmar-S;8\n")

@@ -42,10 +42,10 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(_("Dry run: nothing was written."))
         for label, counts in [
-            (_("created"), report.created),
-            (_("updated"), report.updated),
-            (_("deleted"), report.deleted),
-            (_("skipped"), report.skipped),
+            (_("records created"), report.created),
+            (_("records updated"), report.updated),
+            (_("records deleted"), report.deleted),
+            (_("records skipped"), report.skipped),
         ]:
             figures = ", ".join(f"{table} {n}" for table, n in sorted(counts.items()) if n)
             self.stdout.write(f"{label}: {figures or '0'}")
