@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "lueckenlos.monitoring",
     "lueckenlos.search",
     "lueckenlos.interop",
+    "lueckenlos.freshness",
     "lueckenlos.api",
     "lueckenlos.portal",
     "lueckenlos.demo",

@@ -16,5 +16,9 @@ urlpatterns = [
     path("api/hsds/<slug:kommune_slug>/", include("lueckenlos.interop.hsds.urls")),
     path("api/", include("lueckenlos.api.urls")),
     # The interface language lives in the address (/en/…), German without a prefix; no cookie.
-    *i18n_patterns(path("", include("lueckenlos.portal.urls")), prefix_default_language=False),
+    *i18n_patterns(
+        path("", include("lueckenlos.freshness.urls")),
+        path("", include("lueckenlos.portal.urls")),
+        prefix_default_language=False,
+    ),
 ]
