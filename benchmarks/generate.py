@@ -59,7 +59,14 @@ from lueckenlos.catalogue.vocabularies import (
     SETTING,
     TARGET_GROUP,
 )
-from lueckenlos.search.indexing import AreaContext, Entries, _write, build_entries, index_offers
+from lueckenlos.search.indexing import (
+    AreaContext,
+    Entries,
+    _write,
+    analyze_search_tables,
+    build_entries,
+    index_offers,
+)
 from lueckenlos.search.models import (
     OfferDocument,
     OfferFacet,
@@ -1314,7 +1321,7 @@ def generate(
     On PostgreSQL the rows go in by COPY, `jobs` Kommunen at a time in forked processes,
     with secondary indexes dropped during the load and rebuilt after, then VACUUM ANALYZE
     (what autovacuum would do soon after such a load). Elsewhere: bulk_create and `_write`
-    in this process.
+    in this process, then the planner statistics reindex_kommune leaves after a bulk load.
     """
     started = time.perf_counter()
     words = Words(seed)
@@ -1340,6 +1347,10 @@ def generate(
 
         for layout, count in zip(layouts, counts, strict=True):
             total.add(generate_kommune(layout, count, seed, words, writer, tick))
+        finishing = time.perf_counter()
+        # What reindex_kommune does after every bulk load of an installation.
+        analyze_search_tables()
+        finish = time.perf_counter() - finishing
     else:
         definitions = drop_secondary_indexes()
         _worker_state.update(seed=seed, words=words)
