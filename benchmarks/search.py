@@ -423,7 +423,7 @@ def main() -> None:
     parser.add_argument(
         "--conn-max-age",
         type=int,
-        help="DATABASE_CONN_MAX_AGE for the server (default: the setting's default, 0)",
+        help="DATABASE_CONN_MAX_AGE for the server (default: the setting's default, 60)",
     )
     args = parser.parse_args()
 
@@ -475,7 +475,7 @@ def run(args, data_dir: Path, database_url: str, described: str) -> None:
     print(
         f"python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs; "
         f"server: gunicorn, {args.workers} workers, LUECKENLOS_ENV=production, DEBUG off, "
-        f"DATABASE_CONN_MAX_AGE={args.conn_max_age if args.conn_max_age is not None else 0}"
+        f"DATABASE_CONN_MAX_AGE={settings.DATABASES['default']['CONN_MAX_AGE']}"
     )
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
