@@ -181,6 +181,8 @@ def server_environment(data_dir: Path, database_url: str, conn_max_age: int | No
     env.pop("DEBUG", None)
     if conn_max_age is not None:
         env["DATABASE_CONN_MAX_AGE"] = str(conn_max_age)
+    # The generated confirmation dates span years; production would hide the older offers.
+    env["LUECKENLOS_HIDE_AFTER_MONTHS"] = "0"
     return env
 
 
@@ -453,7 +455,13 @@ def main() -> None:
 def run(args, data_dir: Path, database_url: str, described: str) -> None:
     env = server_environment(data_dir, database_url, args.conn_max_age)
     # This process runs as the server does (settings are read once, at django.setup()).
-    for key in ("LUECKENLOS_ENV", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"):
+    for key in (
+        "LUECKENLOS_ENV",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "LUECKENLOS_HIDE_AFTER_MONTHS",
+    ):
         os.environ[key] = env[key]
     os.environ["LUECKENLOS_DATA_DIR"] = str(data_dir)
     os.environ.pop("DEBUG", None)
