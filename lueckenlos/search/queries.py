@@ -180,28 +180,38 @@ def _distance_exact(centre: Centre, latitude: float, longitude: float) -> float:
 
 
 def offers_for_results(ids: list[uuid.UUID], language: str = "de") -> dict[uuid.UUID, Service]:
+    """The offers of a results page with only what a result shows (name, provider, life
+    phases, first place, translated name): the page is built on every search, and loading
+    whole offers with all their parts cost more than the search itself."""
     services = (
         Service.objects.filter(pk__in=ids)
         .select_related("organization", "kommune")
-        # A Kommune's boundary can weigh more than the whole page.
-        .defer("kommune__boundary")
+        .only("id", "name", "is_example", "kommune__slug", "organization__name")
         .prefetch_related(
             Prefetch(
                 "terms",
-                queryset=TaxonomyTerm.objects.select_related("taxonomy").filter(
-                    taxonomy__code=LIFE_PHASE
+                queryset=TaxonomyTerm.objects.filter(taxonomy__code=LIFE_PHASE).only(
+                    "id", "name", "position"
                 ),
                 to_attr="life_phases",
             ),
             Prefetch(
                 "locations",
-                queryset=Location.objects.select_related("area").defer("area__boundary"),
+                queryset=Location.objects.select_related("area").only(
+                    "id",
+                    "address_1",
+                    "postal_code",
+                    "city",
+                    "latitude",
+                    "longitude",
+                    "area__name",
+                ),
             ),
-            "languages",
-            "cost_options",
             Prefetch(
                 "translations",
-                queryset=ServiceTranslation.objects.filter(language=language).exclude(name=""),
+                queryset=ServiceTranslation.objects.filter(language=language)
+                .exclude(name="")
+                .only("id", "service_id", "name"),
                 to_attr="names_in_language",
             ),
         )
