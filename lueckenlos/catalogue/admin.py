@@ -1,13 +1,18 @@
 """Back office for the inventory of offers: providers, offers, locations and what hangs on them.
 
 Changes that carry rules go through lueckenlos.catalogue.services (placing a location in its
-area, bulk status changes), as everywhere else. Lists stay fast with thousands of offers:
-related rows are joined, boundaries deferred, and foreign keys to large tables use
-autocomplete instead of a select with every row.
+area, bulk status changes), as everywhere else. Offers, providers and locations show their
+history (django-simple-history's pages; "restore" puts a version back through
+lueckenlos.catalogue.history), deleting moves them to the trash (the "trash" filter lists
+it, an action restores), and contacts have the DSGVO export and erasure as actions.
+
+Lists stay fast with thousands of offers: related rows are joined, boundaries deferred, and
+foreign keys to large tables use autocomplete instead of a select with every row.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
@@ -15,15 +20,24 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from lueckenlos.areas.admin import BoundaryFreeFormFieldsMixin, area_filter, kommune_filter
 from lueckenlos.areas.models import Kommune
+from lueckenlos.catalogue.history import (
+    location_restore_version,
+    organization_restore_version,
+    person_data_export,
+    person_erase,
+    service_restore_version,
+    trash_restore,
+)
 from lueckenlos.catalogue.models import (
     Contact,
     CostOption,
@@ -38,8 +52,13 @@ from lueckenlos.catalogue.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from lueckenlos.catalogue.models.tracking import Trashable, acting_as
 from lueckenlos.catalogue.services import (
+    claim_version,
+    location_delete,
     location_save,
+    organization_delete,
+    service_delete,
     services_confirm,
     services_set_status,
     validate_life_phases,
@@ -112,6 +131,112 @@ LifePhaseListFilter = term_filter(LIFE_PHASE, _("life phase"), "life_phase")
 FieldOfActionListFilter = term_filter(FIELD_OF_ACTION, _("field of action"), "field_of_action")
 
 
+# --- History and trash -------------------------------------------------------------------
+
+
+class TrashListFilter(admin.SimpleListFilter):
+    """Without a choice the records in use; "in the trash" lists what was deleted."""
+
+    title = _("trash")
+    parameter_name = "trash"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("in the trash"))]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(deleted_at__isnull=self.value() != "yes")
+
+    def choices(self, changelist):
+        # "All" would mix the trash in; the first choice is the records in use.
+        for choice in super().choices(changelist):
+            if choice["display"] == _("All"):
+                choice["display"] = _("in use")
+            yield choice
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """History pages, the trash and edits that count the version, for trashable records.
+
+    Restoring a version (the history page's "revert") and deleting go through the write
+    functions in `restore_version` and `delete_record`, so that the admin records the same
+    history as the workspace and the API.
+    """
+
+    restore_version: Any = None  # (obj=..., version_id=..., acting_user=...) keyword name
+    restore_keyword = "obj"
+    delete_record: Any = None
+    delete_keyword = "obj"
+    actions = ["restore_from_trash"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # The trash stays reachable here; TrashListFilter shows only what is in use by default.
+        queryset = self.model.all_objects.get_queryset()
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
+
+    def get_list_filter(self, request: HttpRequest) -> list:
+        return [TrashListFilter, *super().get_list_filter(request)]
+
+    def save_model(self, request: HttpRequest, obj: Trashable, form, change: bool) -> None:
+        if change:
+            claim_version(obj, None, {})
+        with acting_as(request.user):
+            super().save_model(request, obj, form, change)
+
+    def delete_model(self, request: HttpRequest, obj: Trashable) -> None:
+        try:
+            type(self).delete_record(**{self.delete_keyword: obj, "acting_user": request.user})
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    @admin.action(description=_("Restore selected from the trash"), permissions=["change"])
+    def restore_from_trash(self, request: HttpRequest, queryset: QuerySet) -> None:
+        restored = 0
+        for obj in queryset.filter(deleted_at__isnull=False):
+            try:
+                trash_restore(obj=obj, acting_user=request.user)
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            else:
+                restored += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d restored.", "%(count)d restored.", restored) % {"count": restored},
+            messages.SUCCESS,
+        )
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Show a version; on "revert", put it back as a new version through the service."""
+        if request.method != "POST":
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        obj = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        opts = self.model._meta
+        try:
+            type(self).restore_version(
+                **{self.restore_keyword: obj},
+                version_id=int(version_id),
+                acting_user=request.user,
+            )
+        except (ValidationError, ValueError) as exc:
+            message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            self.message_user(request, message, messages.ERROR)
+            target = f"admin:{opts.app_label}_{opts.model_name}_history"
+        else:
+            self.message_user(
+                request,
+                _("The earlier version of “%(name)s” is restored.") % {"name": str(obj)},
+                messages.SUCCESS,
+            )
+            target = f"admin:{opts.app_label}_{opts.model_name}_change"
+        return HttpResponseRedirect(reverse(target, args=[obj.pk]))
+
+
 # --- Providers -------------------------------------------------------------------------
 
 
@@ -127,7 +252,7 @@ class ContactInline(admin.TabularInline):
     """Contacts of whatever the subclass's fk_name points at."""
 
     model = Contact
-    fields = ["name", "title", "department", "email"]
+    fields = ["name", "title", "department", "email", "purpose", "consent_date"]
     extra = 0
 
 
@@ -140,7 +265,7 @@ class OrganizationContactInline(ContactInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(BoundaryFreeFormFieldsMixin, admin.ModelAdmin):
+class OrganizationAdmin(BoundaryFreeFormFieldsMixin, HistoryAdmin):
     list_display = ["name", "provider_type", "kommune", "is_example"]
     list_filter = [
         kommune_filter("kommune"),
@@ -151,6 +276,10 @@ class OrganizationAdmin(BoundaryFreeFormFieldsMixin, admin.ModelAdmin):
     search_fields = ["name", "alternate_name", "external_id", "email"]
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     inlines = [OrganizationPhoneInline, OrganizationContactInline]
+    restore_version = organization_restore_version
+    restore_keyword = "organization"
+    delete_record = organization_delete
+    delete_keyword = "organization"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Organization]:
         return super().get_queryset(request).defer("kommune__boundary")
@@ -220,7 +349,7 @@ class LocationAdminForm(forms.ModelForm):
 
 
 @admin.register(Location)
-class LocationAdmin(BoundaryFreeFormFieldsMixin, admin.ModelAdmin):
+class LocationAdmin(BoundaryFreeFormFieldsMixin, HistoryAdmin):
     form = LocationAdminForm
     list_display = ["name", "address_1", "postal_code", "city", "area_name", "kommune"]
     list_filter = [kommune_filter("kommune"), area_filter("area__"), PlacementListFilter]
@@ -228,6 +357,10 @@ class LocationAdmin(BoundaryFreeFormFieldsMixin, admin.ModelAdmin):
     search_fields = ["name", "address_1", "postal_code", "city", "organization__name"]
     autocomplete_fields = ["organization"]
     readonly_fields = ["area"]
+    restore_version = location_restore_version
+    restore_keyword = "location"
+    delete_record = location_delete
+    delete_keyword = "location"
     fieldsets = [
         (None, {"fields": ["kommune", "organization", "name", "description"]}),
         (
@@ -248,7 +381,11 @@ class LocationAdmin(BoundaryFreeFormFieldsMixin, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Location, form, change: bool) -> None:
         # Places the location in its area from the coordinates; tells when none contains it.
-        for warning in location_save(location=obj):
+        if change:
+            claim_version(obj, None, {})
+        with acting_as(request.user):
+            warnings = location_save(location=obj)
+        for warning in warnings:
             self.message_user(request, warning, messages.WARNING)
 
     @admin.display(description=_("area"), ordering="area__name")
@@ -330,7 +467,7 @@ class ServiceAdminForm(forms.ModelForm):
 
 
 @admin.register(Service)
-class ServiceAdmin(BoundaryFreeFormFieldsMixin, admin.ModelAdmin):
+class ServiceAdmin(BoundaryFreeFormFieldsMixin, HistoryAdmin):
     form = ServiceAdminForm
     list_display = [
         "name",
@@ -355,7 +492,12 @@ class ServiceAdmin(BoundaryFreeFormFieldsMixin, admin.ModelAdmin):
     autocomplete_fields = ["organization"]
     filter_horizontal = ["terms"]
     readonly_fields = ["created_at", "updated_at"]
+    restore_version = service_restore_version
+    restore_keyword = "service"
+    delete_record = service_delete
+    delete_keyword = "service"
     actions = [
+        "restore_from_trash",
         "make_active",
         "make_inactive",
         "confirm_today",
@@ -407,7 +549,7 @@ class ServiceAdmin(BoundaryFreeFormFieldsMixin, admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .select_related("organization", "kommune")
+            .select_related("organization", "kommune", "deleted_by")
             .defer("kommune__boundary")
             .prefetch_related(
                 Prefetch(
@@ -419,6 +561,18 @@ class ServiceAdmin(BoundaryFreeFormFieldsMixin, admin.ModelAdmin):
                 )
             )
         )
+
+    def save_model(self, request: HttpRequest, obj: Service, form, change: bool) -> None:
+        # The version is recorded in save_related, once the terms and parts are saved too.
+        obj.skip_history_when_saving = True
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        obj = form.instance
+        with acting_as(request.user):
+            super().save_related(request, form, formsets, change)
+            del obj.skip_history_when_saving
+            Service.history_records.create_historical_record(obj, "~" if change else "+")
 
     def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs: Any):
         if db_field.name == "terms":
@@ -536,13 +690,65 @@ class ServiceAtLocationAdmin(admin.ModelAdmin):
         return obj.service.kommune.name
 
 
+def _contact_kommune(contact: Contact) -> Kommune:
+    owner = contact.organization or contact.service
+    return owner.kommune
+
+
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "title", "department", "email", "organization", "service"]
+class ContactAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "__str__",
+        "title",
+        "department",
+        "email",
+        "purpose",
+        "consent_date",
+        "organization",
+        "service",
+    ]
     list_filter = [kommune_filter("organization__kommune", "service__kommune")]
-    list_select_related = ["organization", "service"]
+    list_select_related = ["organization__kommune", "service__kommune"]
     search_fields = ["name", "title", "department", "email", "organization__name"]
     autocomplete_fields = ["organization", "service"]
+    actions = ["export_person_data", "erase_person_data"]
+
+    @admin.action(description=_("Export the person's data (DSGVO)"), permissions=["view"])
+    def export_person_data(self, request: HttpRequest, queryset: QuerySet[Contact]) -> HttpResponse:
+        """Everything stored about the selected contacts' persons, as one JSON file."""
+        persons = {(_contact_kommune(c), c.email or c.name) for c in queryset if c.email or c.name}
+        exports = [
+            person_data_export(kommune=kommune, name_or_email=key)
+            for kommune, key in sorted(persons, key=lambda pair: (pair[0].pk, pair[1]))
+        ]
+        response = HttpResponse(
+            json.dumps(exports, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        filename = f"personal-data-{timezone.localdate():%Y-%m-%d}.json"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    @admin.action(description=_("Erase the person's data (DSGVO)"), permissions=["delete"])
+    def erase_person_data(self, request: HttpRequest, queryset: QuerySet[Contact]) -> None:
+        """Name, e-mail and phones of the selected contacts, here and in all history."""
+        by_kommune: dict[Kommune, list] = {}
+        for contact in queryset:
+            by_kommune.setdefault(_contact_kommune(contact), []).append(contact.pk)
+        erased = sum(
+            person_erase(kommune=kommune, contact_ids=ids, acting_user=request.user)
+            for kommune, ids in by_kommune.items()
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "The personal data of %(count)d contact is erased.",
+                "The personal data of %(count)d contacts is erased.",
+                erased,
+            )
+            % {"count": erased},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Phone)

@@ -10,7 +10,7 @@ from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db.models import F, Model, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -27,6 +27,7 @@ from lueckenlos.catalogue.models import (
     ServiceLanguage,
     TaxonomyTerm,
 )
+from lueckenlos.catalogue.models.tracking import Trashable, acting_as
 from lueckenlos.catalogue.queries import life_phases_for_age_range
 from lueckenlos.catalogue.vocabularies import LIFE_PHASE
 from lueckenlos.lib.geo import (
@@ -191,6 +192,44 @@ def validate_life_phases(
         )
 
 
+def record_versions(
+    *, objects: Iterable[Model], acting_user: AbstractBaseUser | None, reason: str
+) -> int:
+    """One history row for each record a bulk write changed, as saved now; returns the count.
+
+    For writes that skip save() (update(), bulk_create): a row per record in a few queries,
+    with an offer's terms, so that the versions before and after compare as usual.
+    """
+    objects = list(objects)
+    if not objects:
+        return 0
+    model = type(objects[0])
+    rows = model.history.bulk_history_create(
+        objects, default_user=acting_user, default_change_reason=reason
+    )
+    for m2m_field, m2m_history in getattr(model.history_records, "m2m_models", {}).items():
+        through = m2m_field.remote_field.through
+        source = m2m_field.m2m_field_name()
+        target = m2m_field.m2m_reverse_field_name()
+        links: dict = {}
+        for link_id, owner_id, target_id in through.objects.filter(
+            **{f"{source}_id__in": [obj.pk for obj in objects]}
+        ).values_list("id", f"{source}_id", f"{target}_id"):
+            links.setdefault(owner_id, []).append((link_id, target_id))
+        m2m_history.objects.bulk_create(
+            [
+                m2m_history(
+                    history_id=row.history_id,
+                    id=link_id,
+                    **{f"{source}_id": row.id, f"{target}_id": target_id},
+                )
+                for row in rows
+                for link_id, target_id in links.get(row.id, [])
+            ]
+        )
+    return len(rows)
+
+
 def _log_bulk_change(
     services: list[Service], field_name: str, acting_user: AbstractBaseUser
 ) -> None:
@@ -223,7 +262,12 @@ def services_set_status(
     changing = _bulk_targets(services.exclude(status=status))
     # update() skips auto_now, so the change time is set explicitly.
     Service.objects.filter(pk__in=[s.pk for s in changing]).update(
-        status=status, updated_at=timezone.now()
+        status=status, updated_at=timezone.now(), version=F("version") + 1
+    )
+    record_versions(
+        objects=Service.objects.filter(pk__in=[s.pk for s in changing]),
+        acting_user=acting_user,
+        reason="bulk",
     )
     _log_bulk_change(changing, "status", acting_user)
     return len(changing)
@@ -239,7 +283,12 @@ def services_confirm(
     """
     changing = _bulk_targets(services.exclude(last_confirmed=on))
     Service.objects.filter(pk__in=[s.pk for s in changing]).update(
-        last_confirmed=on, updated_at=timezone.now()
+        last_confirmed=on, updated_at=timezone.now(), version=F("version") + 1
+    )
+    record_versions(
+        objects=Service.objects.filter(pk__in=[s.pk for s in changing]),
+        acting_user=acting_user,
+        reason="bulk",
     )
     _log_bulk_change(changing, "last_confirmed", acting_user)
     return len(changing)
@@ -251,6 +300,60 @@ def _bulk_targets(services: QuerySet[Service]) -> list[Service]:
 
 
 # --- Single-record writes (REST API, later the workspace) ----------------------------------
+
+
+class EditConflict(Exception):  # noqa: N818 – named for what it is, as Django's own Http404
+    """Someone else saved the record after the editor loaded it: the edit is refused.
+
+    Carries both versions, so that the editor can see them side by side: `stored` (the record
+    as saved now, with its `version`) and `attempted` (the data of the refused edit).
+    """
+
+    def __init__(self, *, stored: Trashable, attempted: Mapping[str, Any], expected_version: int):
+        self.stored = stored
+        self.attempted = dict(attempted)
+        self.expected_version = expected_version
+        self.message = _(
+            "“%(name)s” was changed by someone else while you edited it (you started from "
+            "version %(expected)d, it is now at version %(stored)d). Your changes were not "
+            "saved: compare both versions and edit again."
+        ) % {"name": str(stored), "expected": expected_version, "stored": stored.version}
+        super().__init__(self.message)
+
+
+def claim_version(
+    obj: Trashable, expected_version: int | None, attempted: Mapping[str, Any]
+) -> None:
+    """Count the change in the record's version, refusing it if the editor's copy is stale.
+
+    One conditional UPDATE, so that of two concurrent edits of the same version exactly one
+    wins, on SQLite and PostgreSQL alike.
+    """
+    model = type(obj)
+    rows = model.all_objects.filter(pk=obj.pk)
+    if expected_version is None:
+        rows.update(version=F("version") + 1)
+        obj.version = rows.values_list("version", flat=True).get()
+        return
+    if not rows.filter(version=expected_version).update(version=expected_version + 1):
+        raise EditConflict(
+            stored=model.all_objects.get(pk=obj.pk),
+            attempted=attempted,
+            expected_version=expected_version,
+        )
+    obj.version = expected_version + 1
+
+
+def move_to_trash(*, obj: Trashable, acting_user: AbstractBaseUser) -> None:
+    """Put a record in the trash: hidden everywhere, restorable, its history kept."""
+    claim_version(obj, None, {})
+    obj.deleted_at = timezone.now()
+    obj.deleted_by = acting_user
+    obj._change_reason = "trash"
+    with acting_as(acting_user):
+        obj.save(update_fields=["deleted_at", "deleted_by", "version"])
+    _log(obj, DELETION, acting_user, [])
+
 
 SERVICE_FIELDS = (
     "name",
@@ -378,8 +481,16 @@ def _service_parts(service: Service, data: Mapping[str, Any]) -> dict[str, list[
 
 
 def _service_write(
-    service: Service, data: Mapping[str, Any], acting_user: AbstractBaseUser, *, adding: bool
+    service: Service,
+    data: Mapping[str, Any],
+    acting_user: AbstractBaseUser,
+    *,
+    adding: bool,
+    expected_version: int | None = None,
+    reason: str | None = None,
 ) -> Service:
+    if not adding:
+        claim_version(service, expected_version, data)
     changed = _assign(service, data, SERVICE_FIELDS)
     if "organization" in data:
         service.organization = data["organization"]
@@ -404,24 +515,32 @@ def _service_write(
             }
         )
     parts = _service_parts(service, data)
-    # Deferred: the offer is indexed once with all its parts, not once per part saved.
-    with indexing_deferred():
+    # Deferred: the offer is indexed once with all its parts, not once per part saved. Its
+    # version is recorded after the parts, so that the version's time finds all of them.
+    service.skip_history_when_saving = True
+    with indexing_deferred(), acting_as(acting_user):
         service.save()
         if "terms" in data:
             service.terms.set(terms)
             changed.append("terms")
         if "locations" in data:
-            ServiceAtLocation.objects.filter(service=service).exclude(
+            for link in ServiceAtLocation.objects.filter(service=service).exclude(
                 location__in=locations
-            ).delete()
+            ):
+                link.delete()
             for location in locations:
                 ServiceAtLocation.objects.get_or_create(service=service, location=location)
             changed.append("locations")
         for key, built in parts.items():
-            SERVICE_PARTS[key][0].objects.filter(service=service).delete()
+            # One by one, so that each removal enters the part's history.
+            for old in SERVICE_PARTS[key][0].objects.filter(service=service):
+                old.delete()
             for part in built:
                 part.save()
             changed.append(key)
+        del service.skip_history_when_saving
+        service._change_reason = reason
+        Service.history_records.create_historical_record(service, "+" if adding else "~")
     _log(service, ADDITION if adding else CHANGE, acting_user, changed)
     return service
 
@@ -446,18 +565,34 @@ def service_create(
 
 @transaction.atomic
 def service_update(
-    *, service: Service, data: Mapping[str, Any], acting_user: AbstractBaseUser
+    *,
+    service: Service,
+    data: Mapping[str, Any],
+    acting_user: AbstractBaseUser,
+    expected_version: int | None = None,
+    reason: str | None = None,
 ) -> Service:
     """Change the fields and parts of an offer named in `data` (as in service_create);
-    a part named there replaces the offer's present ones, the rest stays as it is."""
-    return _service_write(service, data, acting_user, adding=False)
+    a part named there replaces the offer's present ones, the rest stays as it is.
+
+    With `expected_version` (the version the editor loaded), an offer saved by someone else
+    since raises EditConflict and nothing changes. `reason` is kept with the version.
+    """
+    return _service_write(
+        service,
+        data,
+        acting_user,
+        adding=False,
+        expected_version=expected_version,
+        reason=reason,
+    )
 
 
 @transaction.atomic
 def service_delete(*, service: Service, acting_user: AbstractBaseUser) -> None:
-    """Delete an offer for good with its parts (issue 5 replaces this by a trash)."""
-    _log(service, DELETION, acting_user, [])
-    service.delete()
+    """Move an offer to the trash: it leaves the portal and the index, parts and history
+    stay, and lueckenlos.catalogue.history.trash_restore brings it back."""
+    move_to_trash(obj=service, acting_user=acting_user)
 
 
 @transaction.atomic
@@ -468,26 +603,38 @@ def organization_create(
     organization = Organization(kommune=kommune)
     _assign(organization, data, ORGANIZATION_FIELDS)
     organization.full_clean()
-    organization.save()
+    with acting_as(acting_user):
+        organization.save()
     _log(organization, ADDITION, acting_user, [])
     return organization
 
 
 @transaction.atomic
 def organization_update(
-    *, organization: Organization, data: Mapping[str, Any], acting_user: AbstractBaseUser
+    *,
+    organization: Organization,
+    data: Mapping[str, Any],
+    acting_user: AbstractBaseUser,
+    expected_version: int | None = None,
+    reason: str | None = None,
 ) -> Organization:
-    """Change the provider's fields named in `data`; its offers are indexed again."""
+    """Change the provider's fields named in `data`; its offers are indexed again.
+
+    `expected_version` refuses a stale edit with EditConflict, as in service_update.
+    """
+    claim_version(organization, expected_version, data)
     changed = _assign(organization, data, ORGANIZATION_FIELDS)
     organization.full_clean()
-    organization.save()
+    organization._change_reason = reason
+    with acting_as(acting_user):
+        organization.save()
     _log(organization, CHANGE, acting_user, changed)
     return organization
 
 
 @transaction.atomic
 def organization_delete(*, organization: Organization, acting_user: AbstractBaseUser) -> None:
-    """Delete a provider that has no offers left; one with offers is refused."""
+    """Move a provider without offers to the trash; one with offers is refused."""
     count = organization.services.count()
     if count:
         raise ValidationError(
@@ -498,8 +645,7 @@ def organization_delete(*, organization: Organization, acting_user: AbstractBase
             )
             % {"name": organization.name, "count": count}
         )
-    _log(organization, DELETION, acting_user, [])
-    organization.delete()
+    move_to_trash(obj=organization, acting_user=acting_user)
 
 
 @transaction.atomic
@@ -509,24 +655,36 @@ def location_create(
     """Create a location, placed in its area; returns it and warnings for the user."""
     location = Location(kommune=kommune)
     _assign(location, data, LOCATION_FIELDS)
-    warnings = location_save(location=location)
+    with acting_as(acting_user):
+        warnings = location_save(location=location)
     _log(location, ADDITION, acting_user, [])
     return location, warnings
 
 
 @transaction.atomic
 def location_update(
-    *, location: Location, data: Mapping[str, Any], acting_user: AbstractBaseUser
+    *,
+    location: Location,
+    data: Mapping[str, Any],
+    acting_user: AbstractBaseUser,
+    expected_version: int | None = None,
+    reason: str | None = None,
 ) -> tuple[Location, list[str]]:
-    """Change the location's fields named in `data`, placing it again; returns warnings."""
+    """Change the location's fields named in `data`, placing it again; returns warnings.
+
+    `expected_version` refuses a stale edit with EditConflict, as in service_update.
+    """
+    claim_version(location, expected_version, data)
     changed = _assign(location, data, LOCATION_FIELDS)
-    warnings = location_save(location=location)
+    location._change_reason = reason
+    with acting_as(acting_user):
+        warnings = location_save(location=location)
     _log(location, CHANGE, acting_user, changed)
     return location, warnings
 
 
 @transaction.atomic
 def location_delete(*, location: Location, acting_user: AbstractBaseUser) -> None:
-    """Delete a location; its offers stay, delivered at their other locations."""
-    _log(location, DELETION, acting_user, [])
-    location.delete()
+    """Move a location to the trash; its offers stay, delivered at their other locations
+    (the link is kept, so that restoring the location restores it too)."""
+    move_to_trash(obj=location, acting_user=acting_user)

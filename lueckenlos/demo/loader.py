@@ -189,9 +189,10 @@ def delete_demo() -> int:
     ids = berlin.descendant_ids()
     ServiceAtLocation.objects.filter(service__kommune_id__in=ids).delete()
     Service.terms.through.objects.filter(service__kommune_id__in=ids).delete()
-    Service.objects.filter(kommune_id__in=ids).delete()
-    Location.objects.filter(kommune_id__in=ids).delete()
-    Organization.objects.filter(kommune_id__in=ids).delete()
+    # Those in the trash too (the default managers leave them out).
+    Service.all_objects.filter(kommune_id__in=ids).delete()
+    Location.all_objects.filter(kommune_id__in=ids).delete()
+    Organization.all_objects.filter(kommune_id__in=ids).delete()
     IndicatorValue.objects.filter(indicator__kommune_id__in=ids).delete()
     Indicator.objects.filter(kommune_id__in=ids).delete()
     PopulationCount.objects.filter(area__kommune_id__in=ids).delete()

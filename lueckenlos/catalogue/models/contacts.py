@@ -11,12 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from lueckenlos.catalogue.models.locations import Location
 from lueckenlos.catalogue.models.offers import Service
 from lueckenlos.catalogue.models.providers import Organization
+from lueckenlos.catalogue.models.tracking import CatalogueHistory
 
 
 class Contact(models.Model):
     """A contact (HSDS contact): a role or a named person of a provider.
 
-    Named persons are personal data; the workspace issue adds purpose and consent.
+    Named persons are personal data (DSGVO): why they are kept and since when the person
+    agreed is recorded with them; lueckenlos.catalogue.history exports and erases them.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -40,6 +42,20 @@ class Contact(models.Model):
     title = models.CharField(_("role"), max_length=200, blank=True)
     department = models.CharField(_("department"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    purpose = models.CharField(
+        _("purpose"),
+        max_length=300,
+        blank=True,
+        help_text=_('Why the person\'s data is kept, e.g. "contact for families".'),
+    )
+    consent_date = models.DateField(
+        _("consent given on"),
+        null=True,
+        blank=True,
+        help_text=_("When the person agreed to be named here."),
+    )
+
+    history = CatalogueHistory()
 
     class Meta:
         verbose_name = _("contact")
@@ -103,6 +119,8 @@ class Phone(models.Model):
     extension = models.CharField(_("extension"), max_length=20, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.VOICE)
     description = models.CharField(_("description"), max_length=200, blank=True)
+
+    history = CatalogueHistory()
 
     class Meta:
         verbose_name = _("phone number")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from lueckenlos.catalogue.languages import is_known_language, language_name
 from lueckenlos.catalogue.models.locations import Location
 from lueckenlos.catalogue.models.offers import Service
+from lueckenlos.catalogue.models.tracking import CatalogueHistory
 
 
 class Weekday(models.TextChoices):
@@ -55,6 +56,8 @@ class Schedule(models.Model):
     starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
     description = models.CharField(_("description"), max_length=300, blank=True)
+
+    history = CatalogueHistory()
 
     class Meta:
         verbose_name = _("schedule")
@@ -124,6 +127,8 @@ class CostOption(models.Model):
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid until"), null=True, blank=True)
 
+    history = CatalogueHistory()
+
     class Meta:
         verbose_name = _("cost option")
         verbose_name_plural = _("cost options")
@@ -156,6 +161,8 @@ class ServiceLanguage(models.Model):
     )
     code = models.CharField(_("language code"), max_length=3, help_text=_("ISO 639-1, e.g. tr"))
     note = models.CharField(_("note"), max_length=200, blank=True)
+
+    history = CatalogueHistory()
 
     class Meta:
         verbose_name = _("language of the offer")

@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from lueckenlos.areas.models import Area, Kommune, KommuneScopedQuerySet
 from lueckenlos.catalogue.models.providers import Organization
+from lueckenlos.catalogue.models.tracking import CatalogueHistory, NotInTrashManager, Trashable
 
 
-class Location(models.Model):
+class Location(Trashable):
     """A place where offers are delivered (HSDS location with its physical address)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -57,7 +58,9 @@ class Location(models.Model):
     accessibility_description = models.TextField(_("accessibility"), blank=True)
     external_id = models.CharField(_("external identifier"), max_length=100, blank=True)
 
-    objects = KommuneScopedQuerySet.as_manager()
+    objects = NotInTrashManager.from_queryset(KommuneScopedQuerySet)()
+    all_objects = KommuneScopedQuerySet.as_manager()
+    history = CatalogueHistory()
 
     class Meta:
         verbose_name = _("location")

@@ -13,6 +13,7 @@ from lueckenlos.areas.models import Kommune, KommuneScopedQuerySet
 from lueckenlos.catalogue.models.locations import Location
 from lueckenlos.catalogue.models.providers import Organization
 from lueckenlos.catalogue.models.taxonomy import TaxonomyTerm
+from lueckenlos.catalogue.models.tracking import CatalogueHistory, NotInTrashManager, Trashable
 
 
 class ServiceQuerySet(KommuneScopedQuerySet):
@@ -20,7 +21,7 @@ class ServiceQuerySet(KommuneScopedQuerySet):
         return self.filter(status=Service.Status.ACTIVE)
 
 
-class Service(models.Model):
+class Service(Trashable):
     """An offer (Angebot), HSDS service."""
 
     class Status(models.TextChoices):
@@ -82,7 +83,10 @@ class Service(models.Model):
         blank=True,
     )
 
-    objects = ServiceQuerySet.as_manager()
+    objects = NotInTrashManager.from_queryset(ServiceQuerySet)()
+    all_objects = ServiceQuerySet.as_manager()
+    # The terms are kept with each version; parts have their own history.
+    history = CatalogueHistory(m2m_fields=["terms"])
 
     class Meta:
         verbose_name = _("offer")
@@ -127,6 +131,8 @@ class ServiceAtLocation(models.Model):
     service = models.ForeignKey(Service, verbose_name=_("offer"), on_delete=models.CASCADE)
     location = models.ForeignKey(Location, verbose_name=_("location"), on_delete=models.CASCADE)
     description = models.TextField(_("description"), blank=True)
+
+    history = CatalogueHistory()
 
     class Meta:
         verbose_name = _("offer at location")

@@ -8,9 +8,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lueckenlos.areas.models import Kommune, KommuneScopedQuerySet
+from lueckenlos.catalogue.models.tracking import CatalogueHistory, NotInTrashManager, Trashable
 
 
-class Organization(models.Model):
+class Organization(Trashable):
     """A provider (Träger): youth office, welfare association, school authority, club ..."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -33,7 +34,9 @@ class Organization(models.Model):
         _("example entry"), default=False, help_text=_("Invented for the demo, not a real one.")
     )
 
-    objects = KommuneScopedQuerySet.as_manager()
+    objects = NotInTrashManager.from_queryset(KommuneScopedQuerySet)()
+    all_objects = KommuneScopedQuerySet.as_manager()
+    history = CatalogueHistory()
 
     class Meta:
         verbose_name = _("provider")

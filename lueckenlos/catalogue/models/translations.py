@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lueckenlos.catalogue.models.offers import Service
+from lueckenlos.catalogue.models.tracking import CatalogueHistory
 
 # The language of the offer texts themselves.
 SOURCE_LANGUAGE = "de"
@@ -35,6 +36,8 @@ class ServiceTranslation(models.Model):
     description = models.TextField(_("description"), blank=True)
     eligibility_description = models.TextField(_("who can use it"), blank=True)
     application_process = models.TextField(_("how to get in"), blank=True)
+
+    history = CatalogueHistory()
 
     class Meta:
         verbose_name = _("translation of the offer")
