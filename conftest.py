@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.urls import clear_url_caches
 from django.utils import translation
 from pytest_factoryboy import register
 
@@ -34,6 +35,8 @@ def english(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+    # The resolver keeps the language prefix it was built with; the next test may differ.
+    clear_url_caches()
 
 
 @dataclass

@@ -50,6 +50,7 @@ from lueckenlos.catalogue.vocabularies import (
     TARGET_GROUP,
     TRANSITION,
 )
+from lueckenlos.freshness.queries import hidden_q
 
 # The texts a provider may translate, in the order the page shows them.
 TRANSLATABLE_FIELDS = ("name", "description", "eligibility_description", "application_process")
@@ -133,6 +134,7 @@ def active_offer(kommune: Kommune, offer_id: UUID, *, language: str) -> Service:
     return (
         Service.objects.for_kommune(kommune)
         .active()
+        .exclude(hidden_q())  # too long unconfirmed: out of the portal until confirmed
         .select_related("organization")
         .prefetch_related(*prefetches)
         .get(pk=offer_id)

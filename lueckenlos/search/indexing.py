@@ -27,6 +27,7 @@ from lueckenlos.catalogue.models import (
     TaxonomyTerm,
 )
 from lueckenlos.catalogue.vocabularies import LIFE_PHASE
+from lueckenlos.freshness.queries import hidden_q
 from lueckenlos.lib.bulk import insert
 from lueckenlos.search.models import (
     IndexGeneration,
@@ -173,7 +174,10 @@ def build_entries(service: Service, areas: AreaContext, all_phases: list[Taxonom
 
 
 def offers_to_index(service_ids: Iterable) -> Iterable[Service]:
-    """Active offers with everything `build_entries` reads, in a fixed number of queries."""
+    """Active offers with everything `build_entries` reads, in a fixed number of queries.
+
+    Offers hidden for want of confirmation stay out (lueckenlos.freshness.queries).
+    """
     prefetches = [
         Prefetch("terms", queryset=TaxonomyTerm.objects.select_related("taxonomy")),
         Prefetch(
@@ -192,6 +196,7 @@ def offers_to_index(service_ids: Iterable) -> Iterable[Service]:
         prefetches.append(Prefetch("translations", to_attr="indexed_translations"))
     return (
         Service.objects.filter(pk__in=list(service_ids), status=Service.Status.ACTIVE)
+        .exclude(hidden_q())
         .select_related("organization")
         .prefetch_related(*prefetches)
     )
@@ -359,7 +364,9 @@ def indexing_deferred() -> Iterator[set]:
 def index_missing() -> int:
     """Index the active offers the index lacks (after an upgrade, or a load that bypassed
     the signals); cheap when there are none."""
-    missing = Service.objects.filter(
-        status=Service.Status.ACTIVE, search_document__isnull=True
-    ).values_list("pk", flat=True)
+    missing = (
+        Service.objects.filter(status=Service.Status.ACTIVE, search_document__isnull=True)
+        .exclude(hidden_q())
+        .values_list("pk", flat=True)
+    )
     return index_offers(list(missing))

@@ -215,6 +215,15 @@ def test_an_offer_that_is_not_active_is_not_found(client, marzahn, status):
     assert client.get(offer_url(offer, name="portal:offer_print")).status_code == 404
 
 
+def test_an_offer_unconfirmed_for_too_long_is_hidden_until_confirmed(client, marzahn, settings):
+    settings.LUECKENLOS_HIDE_AFTER_MONTHS = 18
+    offer = ServiceFactory(kommune=marzahn.kommune, last_confirmed=dt.date(2020, 1, 1))
+    assert client.get(offer_url(offer)).status_code == 404
+    offer.last_confirmed = timezone.localdate()
+    offer.save()
+    assert client.get(offer_url(offer)).status_code == 200
+
+
 def test_another_kommunes_offer_is_not_found_under_this_kommunes_address(client, marzahn, pankow):
     offer = ServiceFactory(kommune=pankow.kommune)
 
