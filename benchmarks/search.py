@@ -183,6 +183,8 @@ def server_environment(data_dir: Path, database_url: str, conn_max_age: int | No
         env["DATABASE_CONN_MAX_AGE"] = str(conn_max_age)
     # The generated confirmation dates span years; production would hide the older offers.
     env["LUECKENLOS_HIDE_AFTER_MONTHS"] = "0"
+    # Plain HTTP on the loopback: no redirect to HTTPS (a proxy terminates TLS in production).
+    env["SECURE_SSL_REDIRECT"] = "false"
     return env
 
 
@@ -461,6 +463,7 @@ def run(args, data_dir: Path, database_url: str, described: str) -> None:
         "ALLOWED_HOSTS",
         "DATABASE_URL",
         "LUECKENLOS_HIDE_AFTER_MONTHS",
+        "SECURE_SSL_REDIRECT",
     ):
         os.environ[key] = env[key]
     os.environ["LUECKENLOS_DATA_DIR"] = str(data_dir)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -76,6 +77,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    # Second factor (TOTP) for coordinators and administrators; throttling of failed logins.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "lueckenlos.lib",
     "lueckenlos.accounts",
     "lueckenlos.areas",
@@ -101,11 +106,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed the second factor?
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Sends a signed-in coordinator or administrator to the second factor before any page
+    # outside /konto/, and ends sessions older than LUECKENLOS_SESSION_MAX_HOURS.
+    "lueckenlos.accounts.middleware.SessionPolicyMiddleware",
     # Who made a change, for the history of catalogue records (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Turns a locked-out login attempt into the page that says so (last: sees every response).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lueckenlos.urls"
@@ -196,11 +208,55 @@ EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "lueckenlos@localhost")
 SERVER_EMAIL = envstr("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
+# Sign-in (lueckenlos.accounts). The throttle comes first: it refuses a locked-out
+# user/address before any password is checked; then e-mail, then username (Django admin).
+AUTHENTICATION_BACKENDS = [
+    "lueckenlos.accounts.backends.ThrottleBackend",
+    "lueckenlos.accounts.backends.EmailBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+# Coordinators and administrators confirm their sign-in with a TOTP code (an authenticator
+# app); the demo waives it and its login page says so.
+REQUIRE_SECOND_FACTOR = envbool("LUECKENLOS_REQUIRE_SECOND_FACTOR", PRODUCTION)
+OTP_TOTP_ISSUER = envstr("LUECKENLOS_OTP_ISSUER", "lueckenlos")
+# An invitation link works once, within this many days.
+INVITATION_VALID_DAYS = envint("LUECKENLOS_INVITATION_DAYS", 7, min_value=1)
+PASSWORD_RESET_TIMEOUT = envint("LUECKENLOS_PASSWORD_RESET_HOURS", 24, min_value=1) * 3600
+
+# Sessions end after this idle time (each request renews them) and at the latest this many
+# hours after signing in, however active.
+SESSION_IDLE_MINUTES = envint("LUECKENLOS_SESSION_IDLE_MINUTES", 60, min_value=1)
+SESSION_MAX_HOURS = envint("LUECKENLOS_SESSION_MAX_HOURS", 12, min_value=1)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Failed logins (django-axes): after 5 failures of one user from one address, that pair is
+# locked for 15 minutes; a success resets the count. Applies to the admin login too.
+AXES_FAILURE_LIMIT = envint("LUECKENLOS_LOGIN_FAILURE_LIMIT", 5, min_value=1)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LUECKENLOS_LOGIN_LOCK_MINUTES", 15, min_value=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "lueckenlos.accounts.views.locked_out"
+# The same e-mail in any spelling of upper and lower case counts as one user.
+AXES_USERNAME_CALLABLE = "lueckenlos.accounts.backends.throttle_username"
+AXES_VERBOSE = False
+
 if PRODUCTION:
     SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_CONTENT_TYPE_NOSNIFF = True
+    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
+    # Browsers remember to use HTTPS only (a year by default); 0 switches HSTS off.
+    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 365 * 24 * 3600, min_value=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
+    X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
     "version": 1,
@@ -215,6 +271,19 @@ LOGGING = {
 
 # Paging of the simple public lists.
 PORTAL_PAGE_SIZE = envint("LUECKENLOS_PAGE_SIZE", 25, min_value=1)
+
+# Freshness (lueckenlos.freshness): providers are reminded of offers not confirmed for this
+# long; offers are hidden from the portal (never deleted) after HIDE months, 0: never. The
+# demo's data were last confirmed in 2022/23, so outside production nothing is hidden.
+LUECKENLOS_REMIND_AFTER_MONTHS = envint("LUECKENLOS_REMIND_AFTER_MONTHS", 12, min_value=1)
+LUECKENLOS_HIDE_AFTER_MONTHS = envint(
+    "LUECKENLOS_HIDE_AFTER_MONTHS", 18 if PRODUCTION else 0, min_value=0
+)
+LUECKENLOS_REMINDER_QUIET_DAYS = envint("LUECKENLOS_REMINDER_QUIET_DAYS", 30, min_value=1)
+LUECKENLOS_CONFIRM_LINK_DAYS = envint("LUECKENLOS_CONFIRM_LINK_DAYS", 60, min_value=1)
+# The portal's public address, for links in e-mails that commands send (there is no request);
+# set it in production.
+LUECKENLOS_PUBLIC_URL = envstr("LUECKENLOS_PUBLIC_URL", "http://127.0.0.1:8000")
 # Where people report barriers and errors (accessibility statement); the sender address of
 # e-mails is often a no-reply address, so this is its own setting.
 FEEDBACK_EMAIL = envstr("LUECKENLOS_FEEDBACK_EMAIL", DEFAULT_FROM_EMAIL)

@@ -12,6 +12,7 @@ admin.site.index_title = _("Back office")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("konto/", include("lueckenlos.accounts.urls")),
     # Open Referral HSDS 3.0 for other directories, then the project's own REST API.
     path("api/hsds/<slug:kommune_slug>/", include("lueckenlos.interop.hsds.urls")),
     path("api/", include("lueckenlos.api.urls")),

@@ -75,3 +75,51 @@ class Membership(models.Model):
                     % {"kommune": self.kommune, "names": ", ".join(foreign)}
                 }
             )
+
+
+class Invitation(models.Model):
+    """A one-time link that lets a person create their account with one role in a Kommune.
+
+    Only a hash of the link's secret is stored: whoever reads the database cannot use it.
+    """
+
+    email = models.EmailField(_("e-mail address"))
+    kommune = models.ForeignKey(
+        Kommune, verbose_name=_("Kommune"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Membership.Role.choices)
+    organizations = models.ManyToManyField(
+        Organization,
+        verbose_name=_("providers"),
+        blank=True,
+        related_name="invitations",
+        help_text=_("For a provider editor: the providers whose offers they may edit."),
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="invitations_sent",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"))
+    expires_at = models.DateTimeField(_("valid until"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_accepted",
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} – {self.get_role_display()} – {self.kommune}"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import ProtectedError
 
+from lueckenlos.demo.accounts import ensure_demo_logins
 from lueckenlos.demo.errors import (
     DemoAlreadyLoaded,
     DemoDataError,
@@ -88,10 +90,19 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Loaded:"))
             for line in report.lines():
                 self.stdout.write(f"  {line}")
+        logins = ensure_demo_logins()
         if not options["no_serve"]:
-            self.stdout.write(f"Serving at http://{options['addrport']}/ (Ctrl+C to stop)")
+            address = f"http://{options['addrport']}"
+            self.stdout.write(f"Serving at {address}/ (Ctrl+C to stop)")
+            if logins:
+                waived = "" if settings.REQUIRE_SECOND_FACTOR else " (no second factor)"
+                self.stdout.write(f"Sign in at {address}/konto/anmelden/{waived}:")
+                for login in logins:
+                    self.stdout.write(
+                        f"  {login.role} ({login.detail}): {login.email} / {login.password}"
+                    )
             self.stdout.write(
-                f"Back office: http://{options['addrport']}/admin/ (first create an account "
+                f"Back office: {address}/admin/ (first create an account "
                 "with: .venv/bin/lueckenlos createsuperuser)"
             )
             call_command("runserver", options["addrport"], use_reloader=False)
