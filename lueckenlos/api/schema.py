@@ -2,13 +2,16 @@
 
 Every operation may answer 400 (a query parameter or body that cannot be used), 401 (a
 wrong token, or none where one is needed) and 404; writing ones also 403 (a role that
-does not allow it).
+does not allow it), and changes and deletions of catalogue records 409 (a stale If-Match
+or `version`: someone saved the record since).
 Schemathesis checks the API against exactly these.
 """
 
 from __future__ import annotations
 
 from drf_spectacular.openapi import AutoSchema
+
+from lueckenlos.api.versions import CONFLICT_SCHEMA, IF_MATCH_PARAMETER
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -27,6 +30,15 @@ ERROR_DESCRIPTIONS = {
 
 
 class ApiSchema(AutoSchema):
+    def _checks_versions(self) -> bool:
+        return getattr(self.view, "versioned", False) and self.method in ("PUT", "PATCH", "DELETE")
+
+    def get_override_parameters(self) -> list:
+        parameters = super().get_override_parameters()
+        if self._checks_versions():
+            parameters = [*parameters, IF_MATCH_PARAMETER]
+        return parameters
+
     def _get_response_bodies(self, direction: str = "response") -> dict:
         responses = super()._get_response_bodies(direction)
         # A wrong token is refused on reading too; roles matter only for writing.
@@ -41,6 +53,11 @@ class ApiSchema(AutoSchema):
                     "content": {"application/json": {"schema": ERROR_SCHEMA}},
                 },
             )
+        if self._checks_versions():
+            responses["409"] = {
+                "description": "Someone saved the record after you read it; nothing changed.",
+                "content": {"application/json": {"schema": CONFLICT_SCHEMA}},
+            }
         return responses
 
 

@@ -99,8 +99,22 @@ class TaxonomySerializer(serializers.ModelSerializer):
         fields = ["code", "name", "description", "uri", "version", "terms"]
 
 
+def version_field() -> serializers.IntegerField:
+    """The record's version: read it, and send it back with a change (or as If-Match)."""
+    return serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=(
+            "Counts the saved changes. Send the version you read with a change (here or as "
+            "the If-Match header): if someone saved the record since, the change is refused "
+            "with 409. Without it the change goes through."
+        ),
+    )
+
+
 class OrganizationSerializer(serializers.ModelSerializer):
     kommune = serializers.SlugRelatedField(slug_field="slug", queryset=Kommune.objects.all())
+    version = version_field()
 
     class Meta:
         model = Organization
@@ -114,6 +128,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "website",
             "provider_type",
             "external_id",
+            "version",
         ]
 
 
@@ -129,6 +144,7 @@ class LocationSerializer(serializers.ModelSerializer):
         required=False,
         allow_null=True,
     )
+    version = version_field()
 
     class Meta:
         model = Location
@@ -147,6 +163,7 @@ class LocationSerializer(serializers.ModelSerializer):
             "wheelchair",
             "accessibility_description",
             "external_id",
+            "version",
         ]
         read_only_fields = ["area"]
 
@@ -231,6 +248,7 @@ class OfferSerializer(serializers.ModelSerializer):
     languages = ServiceLanguageSerializer(many=True, required=False)
     cost_options = CostOptionSerializer(many=True, required=False)
     schedules = ScheduleSerializer(many=True, required=False)
+    version = version_field()
 
     class Meta:
         model = Service
@@ -259,5 +277,6 @@ class OfferSerializer(serializers.ModelSerializer):
             "external_id",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = ["created_at", "updated_at"]

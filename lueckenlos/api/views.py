@@ -32,7 +32,7 @@ from lueckenlos.accounts.permissions import (
     organizations_visible_to,
     services_visible_to,
 )
-from lueckenlos.api import filters
+from lueckenlos.api import filters, versions
 from lueckenlos.api.permissions import ReadOpenWriteByRole
 from lueckenlos.api.serializers import (
     AreaDetailSerializer,
@@ -139,6 +139,41 @@ class CatalogueViewSet(
     may see, writing through the service functions."""
 
     permission_classes = [ReadOpenWriteByRole]
+    # The schema documents If-Match and 409 for the writes of these views.
+    versioned = True
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, services.EditConflict):
+            return self._conflict(exc)
+        return super().handle_exception(exc)
+
+    def _conflict(self, conflict: services.EditConflict) -> Response:
+        """Both versions, so that the client can show them side by side and merge."""
+        stored = self.get_queryset().filter(pk=conflict.stored.pk).first() or conflict.stored
+        response = Response(
+            {
+                "detail": conflict.message,
+                "stored": self.get_serializer(stored).data,
+                "attempted": versions.sent_data(self.request),
+            },
+            status=status.HTTP_409_CONFLICT,
+        )
+        response["ETag"] = versions.etag(stored.version)
+        return response
+
+    def _expected_version(self, validated: dict[str, Any]) -> int | None:
+        return versions.expected_version(self.request, validated.pop("version", None))
+
+    def _check_unchanged_since(self, instance: Any) -> None:
+        """For deleting: refuse if the client read an older version than the one stored."""
+        expected = versions.expected_version(self.request, None)
+        if expected is not None and expected != instance.version:
+            raise services.EditConflict(stored=instance, attempted={}, expected_version=expected)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = versions.etag(response.data["version"])
+        return response
 
     def _unchanged_kommune(self, instance: Any, validated: dict[str, Any]) -> None:
         kommune = validated.pop("kommune", None)
@@ -150,16 +185,26 @@ class CatalogueViewSet(
     def _respond(self, instance: Any, code: int = status.HTTP_200_OK) -> Response:
         """The record as a read returns it, with everything the write changed."""
         fresh = self.get_queryset().filter(pk=instance.pk).first() or instance
-        return Response(self.get_serializer(fresh).data, status=code)
+        response = Response(self.get_serializer(fresh).data, status=code)
+        response["ETag"] = versions.etag(fresh.version)
+        return response
 
 
 @extend_schema_view(
     list=extend_schema(summary="Providers", parameters=[filters.KOMMUNE_PARAMETER]),
     retrieve=extend_schema(summary="One provider"),
     create=extend_schema(summary="Create a provider (coordinators)"),
-    update=extend_schema(summary="Change a provider (coordinators)"),
-    partial_update=extend_schema(summary="Change some fields of a provider (coordinators)"),
-    destroy=extend_schema(summary="Delete a provider without offers (coordinators)"),
+    update=extend_schema(
+        summary="Change a provider (coordinators)", description=versions.WRITE_NOTE
+    ),
+    partial_update=extend_schema(
+        summary="Change some fields of a provider (coordinators)",
+        description=versions.WRITE_NOTE,
+    ),
+    destroy=extend_schema(
+        summary="Delete a provider without offers (coordinators)",
+        description=versions.DELETE_NOTE,
+    ),
 )
 class OrganizationViewSet(CatalogueViewSet):
     """Providers (Träger): those with active offers for everyone, the others as roles allow."""
@@ -176,6 +221,7 @@ class OrganizationViewSet(CatalogueViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        data.pop("version", None)  # a new record starts at version 1
         kommune = data.pop("kommune")
         if not can_coordinate(request.user, kommune):
             raise PermissionDenied(_("Only the Kommune's coordinators create providers."))
@@ -194,11 +240,13 @@ class OrganizationViewSet(CatalogueViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         self._unchanged_kommune(organization, data)
+        expected = self._expected_version(data)
         _write(
             services.organization_update,
             organization=organization,
             data=data,
             acting_user=request.user,
+            expected_version=expected,
         )
         return self._respond(organization)
 
@@ -206,6 +254,7 @@ class OrganizationViewSet(CatalogueViewSet):
         organization = self.get_object()
         if not can_edit_organization(request.user, organization):
             raise PermissionDenied(_("Only the Kommune's coordinators delete providers."))
+        self._check_unchanged_since(organization)
         _write(services.organization_delete, organization=organization, acting_user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -217,9 +266,16 @@ class OrganizationViewSet(CatalogueViewSet):
     ),
     retrieve=extend_schema(summary="One location"),
     create=extend_schema(summary="Create a location"),
-    update=extend_schema(summary="Change a location"),
-    partial_update=extend_schema(summary="Change some fields of a location"),
-    destroy=extend_schema(summary="Delete a location"),
+    update=extend_schema(summary="Change a location", description=versions.WRITE_NOTE),
+    partial_update=extend_schema(
+        summary="Change some fields of a location", description=versions.WRITE_NOTE
+    ),
+    destroy=extend_schema(
+        summary="Delete a location",
+        description=(
+            "Its offers stay, delivered at their other locations. " + versions.DELETE_NOTE
+        ),
+    ),
 )
 class LocationViewSet(CatalogueViewSet):
     """Places where offers are delivered; the area is set from the coordinates."""
@@ -239,6 +295,7 @@ class LocationViewSet(CatalogueViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        data.pop("version", None)  # a new record starts at version 1
         kommune = data.pop("kommune")
         if not (
             can_coordinate(request.user, kommune)
@@ -267,13 +324,21 @@ class LocationViewSet(CatalogueViewSet):
             or can_edit_for_organization(request.user, data["organization"])
         ):
             raise PermissionDenied(_("You may not give the location to this provider."))
-        _write(services.location_update, location=location, data=data, acting_user=request.user)
+        expected = self._expected_version(data)
+        _write(
+            services.location_update,
+            location=location,
+            data=data,
+            acting_user=request.user,
+            expected_version=expected,
+        )
         return self._respond(location)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         location = self.get_object()
         if not can_edit_location(request.user, location):
             raise PermissionDenied(_("You may not delete this location."))
+        self._check_unchanged_since(location)
         _write(services.location_delete, location=location, acting_user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -296,9 +361,11 @@ class LocationViewSet(CatalogueViewSet):
     ),
     retrieve=extend_schema(summary="One offer"),
     create=extend_schema(summary="Create an offer"),
-    update=extend_schema(summary="Change an offer"),
-    partial_update=extend_schema(summary="Change some fields of an offer"),
-    destroy=extend_schema(summary="Delete an offer"),
+    update=extend_schema(summary="Change an offer", description=versions.WRITE_NOTE),
+    partial_update=extend_schema(
+        summary="Change some fields of an offer", description=versions.WRITE_NOTE
+    ),
+    destroy=extend_schema(summary="Delete an offer", description=versions.DELETE_NOTE),
 )
 class OfferViewSet(CatalogueViewSet):
     """Offers (Angebote): active ones for everyone, the others as roles allow."""
@@ -372,6 +439,7 @@ class OfferViewSet(CatalogueViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        data.pop("version", None)  # a new record starts at version 1
         kommune, organization = data.pop("kommune"), data.pop("organization")
         if not can_create_service(request.user, organization):
             raise PermissionDenied(
@@ -400,12 +468,20 @@ class OfferViewSet(CatalogueViewSet):
         self._check_status(service, data)
         if "organization" in data and not can_create_service(request.user, data["organization"]):
             raise PermissionDenied(_("You may not give the offer to this provider."))
-        _write(services.service_update, service=service, data=data, acting_user=request.user)
+        expected = self._expected_version(data)
+        _write(
+            services.service_update,
+            service=service,
+            data=data,
+            acting_user=request.user,
+            expected_version=expected,
+        )
         return self._respond(service)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         service = self.get_object()
         if not can_edit_service(request.user, service):
             raise PermissionDenied(_("You may not delete this offer."))
+        self._check_unchanged_since(service)
         _write(services.service_delete, service=service, acting_user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -19,6 +19,8 @@ def test_the_deploy_check_is_clean_with_production_settings(tmp_path):
         "DJANGO_SETTINGS_MODULE": "lueckenlos.settings",
     }
     env.pop("DEBUG", None)
+    # Set by the browser tests' plugin for the test process only; a deployment never has it.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(  # noqa: S603 (our own command, fixed arguments)
         [sys.executable, "-m", "lueckenlos.cli", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,

@@ -15,6 +15,11 @@ taxonomy (a foreign taxonomy is created for them); a link to a term the package 
 define is left out with a warning. Contacts with a person's name are not taken over (only
 their role, e-mail and phones). Vocabularies already here are never changed by a feed.
 
+Records in the trash here (offers, providers, locations) are matched by their id too, and
+left in the trash unchanged, with a warning: restoring is a person's decision. Each provider,
+location and offer the import creates or changes (its fields or its terms) gets one version
+in its history, marked "imported"; an unchanged package writes none.
+
 Any error (a value the schema refuses, a record of another Kommune, a broken file) stops the
 import: nothing is written, and every error is reported.
 """
@@ -31,9 +36,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import models, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,6 +61,7 @@ from lueckenlos.catalogue.models import (
     TaxonomyTerm,
     Weekday,
 )
+from lueckenlos.catalogue.services import record_versions
 from lueckenlos.catalogue.vocabularies import LIFE_PHASE
 from lueckenlos.interop.hsds import serialize
 from lueckenlos.interop.hsds.checks import check, flatten, plain_text, typed_csv_record
@@ -153,6 +161,10 @@ class _Import:
         self.changed_services: set[uuid.UUID] = set()
         self.service_places: dict[uuid.UUID, Where] = {}
         self.sal_pairs: set[tuple[uuid.UUID, uuid.UUID]] = set()
+        # Records created or changed, for their history; records found in the trash.
+        self.written: dict[type[models.Model], set[uuid.UUID]] = defaultdict(set)
+        self.terms_changed: set[uuid.UUID] = set()  # offers whose terms alone may have changed
+        self.trashed: dict[str, set[uuid.UUID]] = defaultdict(set)
 
     # messages -----------------------------------------------------------------------------
 
@@ -292,15 +304,20 @@ class _Import:
     ) -> list[uuid.UUID]:
         """Create or update these rows by id; refuse ids owned by another Kommune.
 
-        Returns the ids created or changed.
+        Returns the ids created or changed. A record in the trash is left there, unchanged,
+        with a warning, and its id noted in `self.trashed[table]`.
         """
         if not rows:
             return []
         fields = sorted({key for row in rows.values() for key in row})
         owners = list(owners)
+        trashable = hasattr(model, "all_objects")
+        # With the trash: a trashed record keeps its id, so creating it again would collide.
+        manager = model.all_objects if trashable else model.objects
+        extra = ["deleted_at"] if trashable else []
         existing = {
             item["pk"]: item
-            for item in model.objects.filter(pk__in=list(rows)).values("pk", *fields, *owners)
+            for item in manager.filter(pk__in=list(rows)).values("pk", *fields, *owners, *extra)
         }
         create, update = [], []
         for pk, row in rows.items():
@@ -314,11 +331,32 @@ class _Import:
                     places[pk], {"id": pk}, "id", pk, _("this id belongs to another Kommune")
                 )
                 continue
+            if old.get("deleted_at") is not None:
+                self.trashed[table].add(pk)
+                self.warn(
+                    places[pk],
+                    {"id": pk},
+                    "id",
+                    pk,
+                    _(
+                        "this record is in the trash here; it stays there, unchanged. Restore "
+                        "it first, then import again"
+                    ),
+                )
+                self.report.skipped[table] += 1
+                continue
             if any(old[key] != value for key, value in row.items()):
                 update.append(model(pk=pk, **row))
         model.objects.bulk_create(create, batch_size=BATCH)
         if update:
+            if trashable:
+                # An editor who loaded the record before the import must not overwrite it.
+                for obj in update:
+                    obj.version = F("version") + 1
+                fields = [*fields, "version"]
             model.objects.bulk_update(update, fields, batch_size=BATCH)
+        if trashable:
+            self.written[model].update(obj.pk for obj in create + update)
         self.report.created[table] += len(create)
         self.report.updated[table] += len(update)
         return [obj.pk for obj in create + update]
@@ -556,6 +594,17 @@ class _Import:
                 )
                 self.report.skipped["service"] += 1
                 name = ""
+            elif name and organization in self.trashed["organization"]:
+                # Live offers of a trashed provider would contradict the trash's promise.
+                self.warn(
+                    where,
+                    record,
+                    "organization_id",
+                    record.get("organization_id", ""),
+                    _("the provider is in the trash here; the offer is skipped"),
+                )
+                self.report.skipped["service"] += 1
+                name = ""
             if not name:
                 self.skipped_services.add(pk)
                 continue
@@ -596,7 +645,10 @@ class _Import:
         # bulk_update leaves auto_now alone: the offers that changed get their change time.
         Service.objects.filter(pk__in=changed).update(updated_at=timezone.now())
         self.changed_services.update(changed)
-        self.imported_services.update(rows)
+        # An offer in the trash is not written, nor its details: as if the package left it out.
+        trashed = self.trashed["service"].intersection(rows)
+        self.skipped_services.update(trashed)
+        self.imported_services.update(pk for pk in rows if pk not in trashed)
         self.service_places.update(places)
 
     def months(self, where: Where, record: dict, key: str) -> int | None:
@@ -942,6 +994,7 @@ class _Import:
         create = [through(service_id=s, taxonomyterm_id=t) for s, t in wanted - existing]
         through.objects.bulk_create(create, batch_size=BATCH)
         self.report.created["attribute"] += len(create)
+        self.terms_changed.update(link.service_id for link in create)
 
     # reading ------------------------------------------------------------------------------
 
@@ -1029,14 +1082,15 @@ class _Import:
             ]
             self._delete_pks(ServiceLanguage, "language", stale)
             through = Service.terms.through
-            stale = [
-                pk
+            stale_links = [
+                (pk, service)
                 for pk, service, term in through.objects.filter(service_id__in=chunk).values_list(
                     "pk", "service_id", "taxonomyterm_id"
                 )
                 if (service, term) not in self.seen["attribute"]
             ]
-            self._delete_pks(through, "attribute", stale)
+            self._delete_pks(through, "attribute", [pk for pk, _service in stale_links])
+            self.terms_changed.update(service for _pk, service in stale_links)
         organizations = sorted(self.known_organizations)
         for start in range(0, len(organizations), BATCH):
             chunk = organizations[start : start + BATCH]
@@ -1068,6 +1122,23 @@ class _Import:
             model.objects.filter(pk__in=pks[start : start + BATCH]).delete()
         self.report.deleted[table] += len(pks)
 
+    def record_versions(self, acting_user: AbstractBaseUser | None) -> None:
+        """A version of each record created or changed, as it stands at the end."""
+        terms_only = sorted(self.terms_changed - self.written[Service], key=str)
+        for start in range(0, len(terms_only), BATCH):
+            Service.objects.filter(pk__in=terms_only[start : start + BATCH]).update(
+                version=F("version") + 1, updated_at=timezone.now()
+            )
+        self.written[Service].update(terms_only)
+        for model, ids in self.written.items():
+            ordered = sorted(ids, key=str)
+            for start in range(0, len(ordered), BATCH):
+                record_versions(
+                    objects=model.objects.filter(pk__in=ordered[start : start + BATCH]),
+                    acting_user=acting_user,
+                    reason="import",
+                )
+
     def warn_missing_locations(self) -> None:
         with_location = {service for service, _location in self.sal_pairs}
         for pk in sorted(self.imported_services - with_location, key=str):
@@ -1087,13 +1158,19 @@ class _Refused(Exception):
 
 
 def import_package(
-    *, kommune: Kommune, path: Path | str, form: str = "auto", dry_run: bool = False
+    *,
+    kommune: Kommune,
+    path: Path | str,
+    form: str = "auto",
+    dry_run: bool = False,
+    acting_user: AbstractBaseUser | None = None,
 ) -> ImportReport:
     """Import the HSDS package at `path` (folder or .zip) into `kommune`, all or nothing.
 
     `form`: "json", "csv" or "auto" (JSON if the package has JSON files, else CSV: our own
     export has both). Raises ImportFailed with the report if anything was an error; with
-    `dry_run` everything is checked and counted, then rolled back.
+    `dry_run` everything is checked and counted, then rolled back. The history names
+    `acting_user` (None for a command) with each version the import records.
     """
     started = time.perf_counter()
     report = ImportReport()
@@ -1118,6 +1195,7 @@ def import_package(
             run.warn_missing_locations()
             if report.errors:
                 raise _Refused
+            run.record_versions(acting_user)
             if report.changed and not dry_run:
                 reindex_kommune(kommune)
             if dry_run:

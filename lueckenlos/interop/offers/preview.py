@@ -8,7 +8,9 @@ the row, with errors and warnings that name file, row, column, value and reason.
 
 Matching: by lueckenlos ID (exports read back), else by external ID, else by name and
 address (normalised). Only mapped fields are compared and written: a column left out of the
-mapping leaves that field of existing offers as it is.
+mapping leaves that field of existing offers as it is. Offers in the trash are matched too:
+a row that names one leaves it in the trash, unchanged, with a warning (restoring is a
+person's decision, not a file's); providers and locations in the trash are not reused.
 """
 
 from __future__ import annotations
@@ -248,17 +250,25 @@ class Existing:
     by_external_id: dict[str, Any]
     by_name_address: dict[tuple[str, str, str], list]
     by_address: dict[tuple[str, str], list]
+    trashed: set  # offers in the trash: matched, never written
 
     @classmethod
     def load(cls, kommune: Kommune) -> Existing:
         fetch = _Fetcher()
+        # With the trash: a file that names a trashed offer must not create it a second time.
         services = {
             row[0]: dict(zip(("id", "organization_id", *SERVICE_VALUE_FIELDS), row, strict=True))
             for row in fetch(
-                Service.objects.filter(kommune=kommune),
+                Service.all_objects.filter(kommune=kommune),
                 "id",
                 "organization_id",
                 *SERVICE_VALUE_FIELDS,
+            )
+        }
+        trashed = {
+            row[0]
+            for row in fetch(
+                Service.all_objects.filter(kommune=kommune, deleted_at__isnull=False), "id"
             )
         }
         organizations = dict(fetch(Organization.objects.filter(kommune=kommune), "id", "name"))
@@ -284,6 +294,8 @@ class Existing:
             "service_id",
             "location_id",
         ):
+            if location_id not in locations:
+                continue  # a location in the trash: hidden, as the offer's other places show
             locations_of[service_id].append(location_id)
             services_at[location_id] += 1
         terms_of: dict[Any, set] = defaultdict(set)
@@ -325,7 +337,7 @@ class Existing:
             for location_id in locations_of.get(pk, []):
                 address = location_keys[location_id][1:]
                 by_name_address[(key(row["name"]), *address)].append(pk)
-                if address[0]:
+                if address[0] and pk not in trashed:
                     by_address[address].append(pk)
         return cls(
             services=services,
@@ -344,6 +356,7 @@ class Existing:
             by_external_id=by_external_id,
             by_name_address=by_name_address,
             by_address=by_address,
+            trashed=trashed,
         )
 
 
@@ -770,6 +783,20 @@ def build_preview(*, table: Table, kommune: Kommune, mapping: Mapping) -> Previe
     for row in rows:
         if row.errors:
             row.action = REJECTED
+        elif row.service_id in existing.trashed:
+            row.action = UNCHANGED
+            row.issues.append(
+                Issue(
+                    row.number,
+                    mapping.columns.get("name", ""),
+                    row.name,
+                    _(
+                        "this offer is in the trash; the row changes nothing. Restore it "
+                        "from the trash first, then import again"
+                    ),
+                    WARNING,
+                )
+            )
         elif row.service_id is not None:
             row.changes = _changes(
                 row.data, row.service_id, existing, covered, reader.term_taxonomies
@@ -880,7 +907,7 @@ def _place(rows: list[PreviewRow], kommune: Kommune, existing: Existing, reader:
     placed: list[LocationData] = []
     for row in rows:
         location = row.data.location if not row.errors else None
-        if location is None:
+        if location is None or row.service_id in existing.trashed:
             continue
         values = location.values
         if values.get("latitude") is None:

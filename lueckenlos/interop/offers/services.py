@@ -4,8 +4,9 @@
 rows say against the offers as they are now) and refuses when rows are rejected, unless
 the caller chose to skip them. It creates or updates providers, locations, offers, their
 locations, terms, languages, costs and telephone numbers with bulk inserts, records the
-run, and indexes the offers it touched once, at the end. A re-import of the same file writes
-nothing but the record of the run.
+run, a version of each provider, location and offer it created or changed (their history
+starts with "imported"), and indexes the offers it touched once, at the end. A re-import of
+the same file writes nothing but the record of the run.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
+from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +34,7 @@ from lueckenlos.catalogue.models import (
     ServiceAtLocation,
     ServiceLanguage,
 )
+from lueckenlos.catalogue.services import record_versions
 from lueckenlos.interop.models import UPLOAD_LIFETIME, ImportMapping, ImportRun, PendingImport
 from lueckenlos.interop.offers.fields import Mapping
 from lueckenlos.interop.offers.preview import (
@@ -103,13 +106,24 @@ def offers_import(
         # The writes bypass the signals that keep the search index; the offers they touched
         # are indexed once, when the block ends (not the whole Kommune: an update of ten
         # offers re-indexes ten).
+        writer = _Writer(preview, source=_source(table.filename))
         with indexing_deferred() as pending:
-            pending.update(_Writer(preview, source=_source(table.filename)).write())
+            pending.update(writer.write())
+        _record_versions(writer.written, acting_user)
     if dry_run:
         transaction.set_rollback(True)
     else:
         run.save()
     return ImportResult(preview=preview, run=run)
+
+
+def _record_versions(written: dict[type[Model], set], acting_user: AbstractBaseUser | None) -> None:
+    """A version of each record the import created or changed, as it stands now."""
+    for model, ids in written.items():
+        for chunk in _chunks(sorted(ids, key=str), BATCH):
+            record_versions(
+                objects=model.objects.filter(pk__in=chunk), acting_user=acting_user, reason="import"
+            )
 
 
 def _source(filename: str) -> str:
@@ -129,6 +143,8 @@ class _Writer:
         self.source = source
         self.existing = preview.existing
         self.now = timezone.now()
+        # What the history gets a version of: records created or changed, by model.
+        self.written: dict[type[Model], set] = defaultdict(set)
 
     def write(self) -> set:
         """Write the rows; return the ids of the offers to index again."""
@@ -172,12 +188,15 @@ class _Writer:
         for service in services_changed:
             service.updated_at = self.now
             service.source = self.source
+            # An editor who loaded the offer before the import must not overwrite it.
+            service.version = F("version") + 1
         if services_changed:
-            fields = [*sorted(changed_fields), "updated_at", "source"]
+            fields = [*sorted(changed_fields), "updated_at", "source", "version"]
             Service.objects.bulk_update(services_changed, fields, batch_size=BATCH)
         moved = self._locations(rows)
         self._terms(rows)
         self._parts(rows)
+        self.written[Service].update(row.service_id for row in rows)
         return {row.service_id for row in rows} | moved
 
     def _organizations(self, rows: list[PreviewRow]) -> dict[str, Any]:
@@ -194,6 +213,7 @@ class _Writer:
             by_key[key(name)] = new_id()
             new.append({"id": by_key[key(name)], "kommune_id": self.kommune.pk, "name": name[:300]})
         insert(Organization, new)
+        self.written[Organization].update(values["id"] for values in new)
         return by_key
 
     def _locations(self, rows: list[PreviewRow]) -> set:
@@ -246,8 +266,14 @@ class _Writer:
                 if now is not None and now["id"] in linked and now["id"] != target:
                     unlink.append((row.service_id, now["id"]))
         insert(Location, new.values())
+        for location in changed.values():
+            location.version = F("version") + 1
         if changed:
-            Location.objects.bulk_update(changed.values(), sorted(changed_fields), batch_size=BATCH)
+            Location.objects.bulk_update(
+                changed.values(), [*sorted(changed_fields), "version"], batch_size=BATCH
+            )
+        self.written[Location].update(values["id"] for values in new.values())
+        self.written[Location].update(changed)
         for service_id, location_id in unlink:
             ServiceAtLocation.objects.filter(
                 service_id=service_id, location_id=location_id

@@ -6,9 +6,11 @@ import json
 import zipfile
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from lueckenlos.catalogue.models import Location, Organization, Service, TaxonomyTerm
+from lueckenlos.catalogue.services import organization_delete, service_delete
 from lueckenlos.interop.hsds.importing import ImportFailed, import_package
 from lueckenlos.search.models import OfferDocument
 
@@ -207,3 +209,78 @@ def test_the_command_dry_run_writes_nothing(marzahn, tmp_path):
 def test_the_command_reports_errors(marzahn, tmp_path):
     with pytest.raises(CommandError):
         call_command("import_hsds", str(tmp_path / "missing"), kommune=marzahn.kommune.slug)
+
+
+# --- History and trash --------------------------------------------------------------------
+
+
+def test_each_imported_record_gets_one_imported_version(marzahn, tmp_path):
+    folder = write_feed(tmp_path, feed())
+    import_package(kommune=marzahn.kommune, path=folder)
+
+    offer = Service.objects.get(pk=SERVICE)
+    version = offer.history.get()
+    assert (version.history_change_reason, version.history_user) == ("import", None)
+    assert [str(link.taxonomyterm_id) for link in version.terms.all()] == [TERM]
+    assert Organization.history.get(id=ORG).history_change_reason == "import"
+    assert Location.history.get(id=LOCATION).history_change_reason == "import"
+    # The same package again: no version, no new history row.
+    counts = (Service.history.count(), Organization.history.count(), Location.history.count())
+    import_package(kommune=marzahn.kommune, path=folder)
+    assert (
+        Service.history.count(),
+        Organization.history.count(),
+        Location.history.count(),
+    ) == counts
+    assert Service.objects.get(pk=SERVICE).version == 1
+
+
+def test_an_update_counts_a_version_with_the_new_values(marzahn, tmp_path):
+    import_package(kommune=marzahn.kommune, path=write_feed(tmp_path / "1", feed()))
+    services = feed()
+    services[0]["name"] = "Familienberatung Ost"
+    del services[0]["attributes"]  # the term goes: a change of the offer's terms
+
+    import_package(kommune=marzahn.kommune, path=write_feed(tmp_path / "2", services))
+
+    offer = Service.objects.get(pk=SERVICE)
+    assert offer.version == 2
+    latest = offer.history.latest("history_date")
+    assert (latest.name, latest.history_change_reason) == ("Familienberatung Ost", "import")
+    assert list(latest.terms.all()) == []
+    assert offer.history.count() == 2
+
+
+def test_a_trashed_offer_stays_in_the_trash_with_a_warning(marzahn, tmp_path, english):
+    folder = write_feed(tmp_path, feed())
+    import_package(kommune=marzahn.kommune, path=folder)
+    coordinator = get_user_model().objects.create_user("koordination", "k@example.org")
+    service_delete(service=Service.objects.get(pk=SERVICE), acting_user=coordinator)
+    services = feed()
+    services[0]["name"] = "Familienberatung Ost"
+
+    report = import_package(kommune=marzahn.kommune, path=write_feed(tmp_path / "2", services))
+
+    stored = Service.all_objects.get(pk=SERVICE)
+    assert (stored.name, stored.in_trash) == ("Familienberatung", True)
+    assert stored.languages.count() == 1  # its details are left alone too
+    assert (
+        f"services.json, record 1 (id {SERVICE}), field id, value “{SERVICE}”: this record is "
+        "in the trash here; it stays there, unchanged. Restore it first, then import again"
+    ) in report.warnings
+    assert report.skipped["service"] >= 1
+
+
+def test_offers_of_a_trashed_provider_are_skipped(marzahn, tmp_path, english):
+    services = feed()
+    import_package(kommune=marzahn.kommune, path=write_feed(tmp_path / "1", services[:1]))
+    coordinator = get_user_model().objects.create_user("koordination", "k@example.org")
+    # A provider goes to the trash once its offers are gone.
+    Service.objects.filter(pk=SERVICE).delete()
+    organization_delete(organization=Organization.objects.get(pk=ORG), acting_user=coordinator)
+
+    report = import_package(kommune=marzahn.kommune, path=write_feed(tmp_path / "2", services))
+
+    assert not Service.all_objects.filter(kommune=marzahn.kommune).exists()
+    assert any("the provider is in the trash here" in warning for warning in report.warnings)
+    assert Organization.all_objects.get(pk=ORG).in_trash
