@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "lueckenlos.interop",
     "lueckenlos.freshness",
     "lueckenlos.api",
+    "lueckenlos.review",
+    "lueckenlos.workspace",
     "lueckenlos.portal",
     "lueckenlos.demo",
 ]

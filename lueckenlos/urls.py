@@ -19,6 +19,8 @@ urlpatterns = [
     # The interface language lives in the address (/en/…), German without a prefix; no cookie.
     *i18n_patterns(
         path("", include("lueckenlos.freshness.urls")),
+        path("", include("lueckenlos.workspace.urls")),
+        path("", include("lueckenlos.review.urls")),
         path("", include("lueckenlos.portal.urls")),
         prefix_default_language=False,
     ),

@@ -10,173 +10,35 @@ a draft of another Kommune or of another provider.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
 import pytest
-from django.contrib.auth.tokens import default_token_generator
-from django.core import mail
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
-from lueckenlos.accounts.models import Membership
-from lueckenlos.accounts.services import invitation_create
-from lueckenlos.accounts.tests.personas import World, build_world
-from lueckenlos.catalogue.models import Schedule, Service, ServiceAtLocation
+from lueckenlos.accounts.tests.personas import build_world
 from lueckenlos.freshness.tokens import make_token
-from lueckenlos.interop.hsds import serialize
-from tests.factories import ServiceFactory
-
-ROLES = (
-    "anonymous",
-    "provider_a",
-    "provider_b",
-    "coordinator_marzahn",
-    "coordinator_pankow",
-    "county_coordinator",
-    "steering_marzahn",
-    "admin",
+from tests import permission_rules_review, permission_rules_workspace
+from tests.permission_table import (
+    ADMIN_LOGIN,
+    DRAFT_READERS,
+    LOGIN,
+    MARZAHN_COORDINATORS,
+    MARZAHN_READERS,
+    PANKOW_READERS,
+    ROLES,
+    SIGNED_IN,
+    Case,
+    Objects,
+    Outcome,
+    Redirect,
+    Rule,
+    api_write,
+    build_objects,
+    everyone,
+    only,
+    signed_in,
 )
-SIGNED_IN = frozenset(ROLES) - {"anonymous"}
-# Who reads Marzahn's non-public data as a whole; provider editors read their own providers'.
-MARZAHN_READERS = frozenset(
-    {"coordinator_marzahn", "county_coordinator", "steering_marzahn", "admin"}
-)
-PANKOW_READERS = frozenset({"coordinator_pankow", "admin"})
-MARZAHN_COORDINATORS = frozenset({"coordinator_marzahn", "county_coordinator", "admin"})
-READ_ONLY_ROLES = frozenset({"steering_marzahn"})
-
-LOGIN = "/konto/anmelden/"
-ADMIN_LOGIN = "/admin/login/"
-
-
-@dataclass(frozen=True)
-class Redirect:
-    """A redirect (301/302) to an address starting with `to`."""
-
-    to: str
-
-
-Outcome = int | Redirect
-
-
-@dataclass
-class Case:
-    """One request and the outcome each role must get."""
-
-    what: str
-    url: str
-    expect: dict[str, Outcome]
-    method: str = "get"
-    data: dict[str, Any] | None = None
-
-
-def everyone(outcome: Outcome) -> dict[str, Outcome]:
-    return dict.fromkeys(ROLES, outcome)
-
-
-def signed_in(outcome: Outcome, *, anonymous: Outcome) -> dict[str, Outcome]:
-    return {role: outcome if role in SIGNED_IN else anonymous for role in ROLES}
-
-
-def only(roles: frozenset[str] | set[str], yes: Outcome, no: Outcome) -> dict[str, Outcome]:
-    return {role: yes if role in roles else no for role in ROLES}
-
-
-def api_write(roles: frozenset[str] | set[str], yes: int, *, hidden_from=frozenset()):
-    """A write: anonymous 401, roles allowed `yes`, roles that cannot even read the record
-    404, the others 403. Roles without any writing role (steering members) are refused
-    before the record is looked up: 403."""
-    expect = {}
-    for role in ROLES:
-        if role == "anonymous":
-            expect[role] = 401
-        elif role in roles:
-            expect[role] = yes
-        elif role in hidden_from and role not in READ_ONLY_ROLES:
-            expect[role] = 404
-        else:
-            expect[role] = 403
-    return expect
-
-
-@dataclass
-class Objects:
-    """The personas' world and what the URLs are filled with."""
-
-    world: World
-    active_pankow: Service
-    sal_a: ServiceAtLocation
-    taxonomy_code: str
-    hsds_taxonomy_id: str
-    hsds_term_id: str
-    invitation_token: str
-    reset_uid: str
-    reset_token: str
-
-    @property
-    def m(self) -> str:
-        return self.world.marzahn.slug
-
-    @property
-    def p(self) -> str:
-        return self.world.pankow.slug
-
-
-def build_objects(world: World) -> Objects:
-    active_pankow = ServiceFactory(
-        kommune=world.pankow, organization=world.pankow_org, name="Pankower Spielgruppe"
-    )
-    # A dated event, so that the calendar file of the active offer exists.
-    Schedule.objects.create(
-        service=world.active_a,
-        kind=Schedule.Kind.EVENT,
-        starts_at=timezone.now() + dt.timedelta(days=7),
-        ends_at=timezone.now() + dt.timedelta(days=7, hours=2),
-    )
-    vocabularies = serialize.Vocabularies()
-    taxonomy = vocabularies.sorted_taxonomies()[0]
-    mail.outbox = []
-    invitation_create(
-        kommune=world.marzahn,
-        email="neu@example.org",
-        role=Membership.Role.STEERING_MEMBER,
-        invited_by=world.users["coordinator_marzahn"],
-        base_url="http://testserver",
-    )
-    (token,) = re.findall(r"/konto/einladung/([^/\s]+)/", mail.outbox[-1].body)
-    # Someone who never signs in here: a sign-in changes the hash that reset tokens rest on.
-    someone = world.users["stranger"]
-    return Objects(
-        world=world,
-        active_pankow=active_pankow,
-        sal_a=ServiceAtLocation.objects.get(service=world.active_a),
-        taxonomy_code="life_phase",
-        hsds_taxonomy_id=taxonomy["id"],
-        hsds_term_id=next(iter(vocabularies.by_hsds_id)),
-        invitation_token=token,
-        reset_uid=urlsafe_base64_encode(force_bytes(someone.pk)),
-        reset_token=default_token_generator.make_token(someone),
-    )
-
-
-# --- the table: route -> the requests made to it ---------------------------------------
-
-Rule = Callable[[Objects], list[Case]]
-
-
-# Who reads which draft through the API (and Verein B's location, which has no active offer).
-DRAFT_READERS = {
-    "draft_a": MARZAHN_READERS | {"provider_a"},
-    "draft_b": MARZAHN_READERS | {"provider_b"},
-    "draft_pankow": PANKOW_READERS,
-}
 
 
 def account_rules() -> dict[str, Rule]:
@@ -482,9 +344,17 @@ def api_rules() -> dict[str, Rule]:
             Case(
                 "PATCH Kita A's active offer",
                 f"{v1}offers/{world.active_a.pk}/",
-                api_write(MARZAHN_COORDINATORS | {"provider_a"}, 200),
+                # The provider's change of a published offer waits for review: 202.
+                {**api_write(MARZAHN_COORDINATORS, 200), "provider_a": 202},
                 "patch",
                 {"name": "Krabbelgruppe (neu)"},
+            ),
+            Case(
+                "DELETE Kita A's active offer",
+                f"{v1}offers/{world.active_a.pk}/",
+                # A published offer is withdrawn by coordinators, not by its provider.
+                api_write(MARZAHN_COORDINATORS, 204),
+                "delete",
             ),
             Case(
                 "PATCH Kita A's draft",
@@ -677,7 +547,14 @@ def public_rules() -> dict[str, Rule]:
     }
 
 
-EXPECTED: dict[str, Rule] = {**account_rules(), **hsds_rules(), **api_rules(), **public_rules()}
+EXPECTED: dict[str, Rule] = {
+    **account_rules(),
+    **hsds_rules(),
+    **api_rules(),
+    **public_rules(),
+    **permission_rules_workspace.rules(),
+    **permission_rules_review.rules(),
+}
 
 
 def admin_samples(o: Objects) -> list[Case]:

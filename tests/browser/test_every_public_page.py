@@ -43,6 +43,8 @@ def portal(marzahn):
         f"/{slug}/angebote/{offer.pk}/drucken/",
         f"/{slug}/impressum/",
         f"/{slug}/datenschutz/",
+        f"/{slug}/einrichtung-melden/",
+        f"/{slug}/einrichtung-melden/danke/",
         "/barrierefreiheit/",
         "/leichte-sprache/",
         "/datenquellen/",

@@ -1,0 +1,19 @@
+"""The workspace of each Kommune, under /<kommune-slug>/arbeitsbereich/ (German addresses).
+
+The sections are in route modules of their own; the review queue lives in lueckenlos.review.
+All share the namespace "workspace".
+"""
+
+from django.urls import include, path
+
+from lueckenlos.review import routes as review_routes
+from lueckenlos.workspace.routes import catalogue, records
+
+app_name = "workspace"
+
+urlpatterns = [
+    path(
+        "<slug:kommune_slug>/arbeitsbereich/",
+        include([*catalogue.urlpatterns, *records.urlpatterns, *review_routes.urlpatterns]),
+    ),
+]
