@@ -688,3 +688,39 @@ def location_delete(*, location: Location, acting_user: AbstractBaseUser) -> Non
     """Move a location to the trash; its offers stay, delivered at their other locations
     (the link is kept, so that restoring the location restores it too)."""
     move_to_trash(obj=location, acting_user=acting_user)
+
+
+@transaction.atomic
+def services_assign_term(
+    *, services: QuerySet[Service], term: TaxonomyTerm, acting_user: AbstractBaseUser
+) -> tuple[int, list[Service]]:
+    """Add one classification term to many offers at once (workspace bulk action).
+
+    Returns how many offers changed, and the offers refused because the term is a life
+    phase their age range contradicts (they keep their terms). Offers that have the term
+    already are left alone; each changed one gets a version and an entry in its history
+    naming `acting_user`. Like the other bulk writes it skips save(): the caller brings the
+    search index in step (lueckenlos.workspace.services).
+    """
+    candidates = list(
+        Service.objects.filter(pk__in=services.values("pk"))
+        .exclude(terms=term)
+        .only("pk", "name", "min_age_months", "max_age_months")
+    )
+    refused = []
+    if term.taxonomy.code == LIFE_PHASE:
+        refused = [
+            service
+            for service in candidates
+            if life_phase_conflicts(service.min_age_months, service.max_age_months, [term])
+        ]
+    changing = [s for s in candidates if s not in refused]
+    ids = [s.pk for s in changing]
+    link = Service.terms.through
+    link.objects.bulk_create([link(service_id=pk, taxonomyterm_id=term.pk) for pk in ids])
+    Service.objects.filter(pk__in=ids).update(updated_at=timezone.now(), version=F("version") + 1)
+    record_versions(
+        objects=Service.objects.filter(pk__in=ids), acting_user=acting_user, reason="bulk"
+    )
+    _log_bulk_change(changing, "terms", acting_user)
+    return len(changing), refused
