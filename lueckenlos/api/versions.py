@@ -35,6 +35,11 @@ WRITE_NOTE = (
     "versions. Without either, the write goes through. The answer's ETag is the new "
     "version."
 )
+REVIEW_NOTE = (
+    " A provider editor's change of a published (active) offer is not applied at once: it "
+    "goes to the coordinators' review queue, the answer is 202 with the proposal's number, "
+    "and the published version stays until a coordinator approves it."
+)
 DELETE_NOTE = (
     "The record moves to the trash, from which the Kommune's coordinators restore it; "
     "its history stays. With If-Match, a record saved by someone else since is not "

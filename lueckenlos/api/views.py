@@ -52,6 +52,7 @@ from lueckenlos.catalogue.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from lueckenlos.review.services import proposal_submit
 
 
 def _write(function: Callable[..., Any], **kwargs: Any) -> Any:
@@ -361,11 +362,17 @@ class LocationViewSet(CatalogueViewSet):
     ),
     retrieve=extend_schema(summary="One offer"),
     create=extend_schema(summary="Create an offer"),
-    update=extend_schema(summary="Change an offer", description=versions.WRITE_NOTE),
-    partial_update=extend_schema(
-        summary="Change some fields of an offer", description=versions.WRITE_NOTE
+    update=extend_schema(
+        summary="Change an offer", description=versions.WRITE_NOTE + versions.REVIEW_NOTE
     ),
-    destroy=extend_schema(summary="Delete an offer", description=versions.DELETE_NOTE),
+    partial_update=extend_schema(
+        summary="Change some fields of an offer",
+        description=versions.WRITE_NOTE + versions.REVIEW_NOTE,
+    ),
+    destroy=extend_schema(
+        summary="Delete an offer (a published one: coordinators)",
+        description=versions.DELETE_NOTE,
+    ),
 )
 class OfferViewSet(CatalogueViewSet):
     """Offers (Angebote): active ones for everyone, the others as roles allow."""
@@ -469,6 +476,8 @@ class OfferViewSet(CatalogueViewSet):
         if "organization" in data and not can_create_service(request.user, data["organization"]):
             raise PermissionDenied(_("You may not give the offer to this provider."))
         expected = self._expected_version(data)
+        if self._needs_review(service):
+            return self._propose(service, data, expected)
         _write(
             services.service_update,
             service=service,
@@ -478,10 +487,45 @@ class OfferViewSet(CatalogueViewSet):
         )
         return self._respond(service)
 
+    def _needs_review(self, service: Service) -> bool:
+        """A provider editor's change of a published offer waits for the coordinator; the
+        published version stays live meanwhile (as in the workspace)."""
+        return service.status == Service.Status.ACTIVE and not can_coordinate(
+            self.request.user, service.kommune
+        )
+
+    def _propose(self, service: Service, data: dict[str, Any], expected: int | None) -> Response:
+        if expected is not None and expected != service.version:
+            raise services.EditConflict(stored=service, attempted=data, expected_version=expected)
+        proposal = _write(
+            proposal_submit,
+            kommune=service.kommune,
+            organization=service.organization,
+            service=service,
+            data=data,
+            base_version=service.version,
+            submitted_by=self.request.user,
+        )
+        return Response(
+            {
+                "detail": _(
+                    "Your change was sent to the coordinators for review; the published "
+                    "version stays until they approve it."
+                ),
+                "proposal": proposal.pk,
+                "status": proposal.status,
+            },
+            status=status.HTTP_202_ACCEPTED,
+        )
+
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         service = self.get_object()
         if not can_edit_service(request.user, service):
             raise PermissionDenied(_("You may not delete this offer."))
+        if self._needs_review(service):
+            raise PermissionDenied(
+                _("A published offer is withdrawn by the Kommune's coordinators; ask them.")
+            )
         self._check_unchanged_since(service)
         _write(services.service_delete, service=service, acting_user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -59,8 +59,6 @@ from lueckenlos.catalogue.services import (
     location_save,
     organization_delete,
     service_delete,
-    services_confirm,
-    services_set_status,
     validate_life_phases,
     validate_location_coordinates,
 )
@@ -72,6 +70,7 @@ from lueckenlos.interop.exports import (
     export_offers,
     offers_to_export,
 )
+from lueckenlos.workspace.services import offers_confirm, offers_set_status
 
 # Addresses typed without a scheme are taken as https (Django 6's default, chosen now).
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -597,27 +596,26 @@ class ServiceAdmin(BoundaryFreeFormFieldsMixin, HistoryAdmin):
             messages.SUCCESS,
         )
 
-    # The services write an entry naming the user into each changed offer's history.
+    # The workspace's bulk actions: an entry naming the user in each changed offer's
+    # history, and the portal's search index brought in step at once.
     @admin.action(description=_("Mark selected offers as active"), permissions=["change"])
     def make_active(self, request: HttpRequest, queryset: QuerySet[Service]) -> None:
-        changed = services_set_status(
-            services=queryset, status=Service.Status.ACTIVE, acting_user=request.user
+        outcome = offers_set_status(
+            offers=queryset, status=Service.Status.ACTIVE, acting_user=request.user
         )
-        self._report(request, changed)
+        self._report(request, outcome.changed)
 
     @admin.action(description=_("Mark selected offers as inactive"), permissions=["change"])
     def make_inactive(self, request: HttpRequest, queryset: QuerySet[Service]) -> None:
-        changed = services_set_status(
-            services=queryset, status=Service.Status.INACTIVE, acting_user=request.user
+        outcome = offers_set_status(
+            offers=queryset, status=Service.Status.INACTIVE, acting_user=request.user
         )
-        self._report(request, changed)
+        self._report(request, outcome.changed)
 
     @admin.action(description=_("Confirm selected offers as of today"), permissions=["change"])
     def confirm_today(self, request: HttpRequest, queryset: QuerySet[Service]) -> None:
-        changed = services_confirm(
-            services=queryset, on=timezone.localdate(), acting_user=request.user
-        )
-        self._report(request, changed)
+        outcome = offers_confirm(offers=queryset, on=timezone.localdate(), acting_user=request.user)
+        self._report(request, outcome.changed)
 
     # Exports for people (lueckenlos.interop.exports): the selection, or with "select all"
     # after filtering by Kommune a whole Kommune; /export/<slug>/<format>/ links to one.

@@ -1,4 +1,5 @@
-"""The demo's logins: a coordinator of Marzahn-Hellersdorf and a provider editor there.
+"""The demo's logins in Marzahn-Hellersdorf: a coordinator, a steering group member (reads
+the workspace, changes nothing) and a provider editor.
 
 Created once (running again changes nothing, not even a password someone changed) and
 never in production. The demo waives the second factor, so both sign in with the password.
@@ -19,6 +20,7 @@ from lueckenlos.demo.loader import refuse_in_production
 
 KOMMUNE_SLUG = "marzahn-hellersdorf"
 COORDINATOR_EMAIL = "koordination@marzahn-hellersdorf.example"
+STEERING_EMAIL = "steuerung@marzahn-hellersdorf.example"
 PROVIDER_EMAIL = "traeger@marzahn-hellersdorf.example"
 # Printed on the console at every start; a demo installation holds only public data.
 DEMO_PASSWORD = "lueckenlos-demo"  # noqa: S105
@@ -56,7 +58,7 @@ def _account(email: str, first_name: str, last_name: str):
 
 @transaction.atomic
 def ensure_demo_logins() -> list[DemoLogin]:
-    """Create the demo's two logins if missing; return them (empty without Marzahn-Hellersdorf,
+    """Create the demo's three logins if missing; return them (empty without Marzahn-Hellersdorf,
     e.g. with --only-bezirke)."""
     refuse_in_production()
     kommune = Kommune.objects.filter(slug=KOMMUNE_SLUG).first()
@@ -74,6 +76,18 @@ def ensure_demo_logins() -> list[DemoLogin]:
             detail=kommune.name,
         )
     ]
+    steering = _account(STEERING_EMAIL, "Sam", "Steuerung")
+    Membership.objects.get_or_create(
+        user=steering, kommune=kommune, role=Membership.Role.STEERING_MEMBER
+    )
+    logins.append(
+        DemoLogin(
+            role=str(Membership.Role.STEERING_MEMBER.label),
+            email=STEERING_EMAIL,
+            password=DEMO_PASSWORD,
+            detail=kommune.name,
+        )
+    )
     membership = Membership.objects.filter(
         user__username=PROVIDER_EMAIL, kommune=kommune, role=Membership.Role.PROVIDER_EDITOR
     ).first()

@@ -136,6 +136,7 @@ def test_the_demo_logins_are_created_once_and_work(client, marzahn):
     assert ensure_demo_logins() == first  # idempotent
     assert [login.email for login in first] == [
         COORDINATOR_EMAIL,
+        "steuerung@marzahn-hellersdorf.example",
         "traeger@marzahn-hellersdorf.example",
     ]
     coordinator = get_user_model().objects.get(email=COORDINATOR_EMAIL)

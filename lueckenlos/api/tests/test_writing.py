@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 
 from lueckenlos.catalogue.models import Location, Organization, Service
+from lueckenlos.review.models import Proposal
 
 
 def offer_body(world, **overrides) -> dict:
@@ -214,3 +215,35 @@ def test_messages_are_german_by_default(world, client_of):
         "/api/v1/offers/", offer_body(world, name=""), format="json"
     )
     assert response.json()["name"] == ["Dieses Feld darf nicht leer sein."]
+
+
+def test_a_provider_editors_change_of_a_published_offer_waits_for_review(world, client_of):
+    response = client_of("provider_a").patch(
+        f"/api/v1/offers/{world.active_a.pk}/",
+        {"description": "Neu: jeden Dienstag"},
+        format="json",
+    )
+
+    assert response.status_code == 202, response.json()
+    proposal = Proposal.objects.get(pk=response.json()["proposal"])
+    assert proposal.service == world.active_a and proposal.status == Proposal.Status.PENDING
+    # The published version stays live until a coordinator approves.
+    world.active_a.refresh_from_db()
+    assert world.active_a.description != "Neu: jeden Dienstag"
+
+
+def test_a_provider_editor_does_not_withdraw_a_published_offer(world, client_of):
+    response = client_of("provider_a").delete(f"/api/v1/offers/{world.active_a.pk}/")
+
+    assert response.status_code == 403
+    assert Service.objects.filter(pk=world.active_a.pk).exists()
+
+
+def test_a_provider_editors_stale_change_is_refused_before_review(world, client_of):
+    response = client_of("provider_a").patch(
+        f"/api/v1/offers/{world.active_a.pk}/",
+        {"description": "X", "version": world.active_a.version - 1 or 99},
+        format="json",
+    )
+
+    assert response.status_code == 409

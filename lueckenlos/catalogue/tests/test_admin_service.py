@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from lueckenlos.catalogue.models import Service, TaxonomyTerm
 from lueckenlos.portal.tests.conftest import add_offers
+from lueckenlos.search.models import OfferDocument
 from tests.factories import LocationFactory, ServiceAtLocationFactory, ServiceFactory
 
 # Assertions read the English msgids; German wording is the catalogue's business.
@@ -103,6 +104,17 @@ def test_the_actions_mark_offers_inactive_and_active(admin_client, offers):
     run_action(admin_client, "make_active", [kita])
     kita.refresh_from_db()
     assert kita.status == Service.Status.ACTIVE
+
+
+def test_an_offer_made_inactive_in_the_back_office_leaves_the_portal_search(admin_client, offers):
+    kita, _school = offers
+    assert OfferDocument.objects.filter(service=kita).exists()
+
+    run_action(admin_client, "make_inactive", [kita])
+    assert not OfferDocument.objects.filter(service=kita).exists()
+
+    run_action(admin_client, "make_active", [kita])
+    assert OfferDocument.objects.filter(service=kita).exists()
 
 
 def history(service) -> list[LogEntry]:

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import ProtectedError
 
-from lueckenlos.demo.accounts import ensure_demo_logins
+from lueckenlos.demo.accounts import KOMMUNE_SLUG, ensure_demo_logins
 from lueckenlos.demo.errors import (
     DemoAlreadyLoaded,
     DemoDataError,
@@ -101,6 +101,7 @@ class Command(BaseCommand):
                     self.stdout.write(
                         f"  {login.role} ({login.detail}): {login.email} / {login.password}"
                     )
+                self.stdout.write(f"Workspace: {address}/{KOMMUNE_SLUG}/arbeitsbereich/")
             self.stdout.write(
                 f"Back office: {address}/admin/ (first create an account "
                 "with: .venv/bin/lueckenlos createsuperuser)"
