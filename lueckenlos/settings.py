@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "lueckenlos.freshness",
     "lueckenlos.api",
     "lueckenlos.review",
+    "lueckenlos.analysis",
     "lueckenlos.workspace",
     "lueckenlos.portal",
     "lueckenlos.demo",
@@ -286,6 +287,16 @@ LUECKENLOS_CONFIRM_LINK_DAYS = envint("LUECKENLOS_CONFIRM_LINK_DAYS", 60, min_va
 # The portal's public address, for links in e-mails that commands send (there is no request);
 # set it in production.
 LUECKENLOS_PUBLIC_URL = envstr("LUECKENLOS_PUBLIC_URL", "http://127.0.0.1:8000")
+# Small numbers (lueckenlos.analysis.suppression, DOMAIN.md): figures from statistics are
+# withheld when the count is below MIN_NUMERATOR (zero shown unless SUPPRESS_ZERO: a reach of
+# 0 is the gap the page exists to show) or its base below MIN_DENOMINATOR; ROUND_TO rounds
+# the shown counts (0: not rounded).
+LUECKENLOS_SUPPRESS_MIN_NUMERATOR = envint("LUECKENLOS_SUPPRESS_MIN_NUMERATOR", 3, min_value=1)
+LUECKENLOS_SUPPRESS_MIN_DENOMINATOR = envint(
+    "LUECKENLOS_SUPPRESS_MIN_DENOMINATOR", 100, min_value=1
+)
+LUECKENLOS_SUPPRESS_ZERO = envbool("LUECKENLOS_SUPPRESS_ZERO", False)
+LUECKENLOS_SUPPRESS_ROUND_TO = envint("LUECKENLOS_SUPPRESS_ROUND_TO", 0, min_value=0)
 # Where people report barriers and errors (accessibility statement); the sender address of
 # e-mails is often a no-reply address, so this is its own setting.
 FEEDBACK_EMAIL = envstr("LUECKENLOS_FEEDBACK_EMAIL", DEFAULT_FROM_EMAIL)
