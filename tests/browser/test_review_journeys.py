@@ -79,13 +79,16 @@ def approve_the_only_proposal(page, assert_accessible, comment: str) -> None:
     sign_in(page, "clara@example.org", f"/{SLUG}/arbeitsbereich/pruefungen/")
     expect(page.locator("h1")).to_have_text(german("Reviews"))
     proposal = Proposal.objects.get(status=Proposal.Status.PENDING)
-    page.get_by_role("link", name=f"#{proposal.pk}").click()
-    expect(page.locator("h1")).to_contain_text(f"#{proposal.pk}")
+    number = {"number": proposal.pk}
+    page.get_by_role("link", name=german("#%(number)s") % number, exact=True).click()
+    expect(page.locator("h1")).to_contain_text(german("Proposal #%(number)s") % number)
     assert_accessible(page)
     page.get_by_label(german("Comment for the provider")).fill(comment)
     page.get_by_role("button", name=german("Approve"), exact=True).click()
     page.wait_for_load_state()
-    expect(page.get_by_role("status")).to_contain_text(german("Approved"))
+    expect(page.get_by_role("status")).to_contain_text(
+        german("Approved: “%(name)s” is saved, and %(submitter)s is told.").split(":")[0]
+    )
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.APPROVED
     sign_out(page)
@@ -128,7 +131,9 @@ def test_a_providers_change_goes_live_once_the_coordinator_approves_it(
     expect(page.get_by_text(NEW_TEXT)).to_be_visible()
     latest = Service.history.filter(id=offer.pk).order_by("-history_id").first()
     assert latest.history_user == people["coordinator"]
-    assert latest.history_change_reason.startswith("proposal #")
+    # Kept in the installation's language, German: "Vorschlag Nr. 1 (Paula)".
+    reason = german("proposal #%(number)s by %(submitter)s")
+    assert latest.history_change_reason.startswith(reason.split("%(number)s")[0])
 
 
 def test_a_reported_provider_appears_in_the_search_once_approved(
