@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from lueckenlos.accounts.tests.personas import build_world
 from lueckenlos.freshness.tokens import make_token
-from tests import permission_rules_review, permission_rules_workspace
+from tests import permission_rules_analysis, permission_rules_review, permission_rules_workspace
 from tests.permission_table import (
     ADMIN_LOGIN,
     DRAFT_READERS,
@@ -554,6 +554,7 @@ EXPECTED: dict[str, Rule] = {
     **public_rules(),
     **permission_rules_workspace.rules(),
     **permission_rules_review.rules(),
+    **permission_rules_analysis.rules(),
 }
 
 

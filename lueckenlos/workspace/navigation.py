@@ -26,6 +26,7 @@ SECTIONS = (
     Section("organizations", _("Providers"), "reader"),
     Section("locations", _("Locations"), "reader"),
     Section("reviews", _("Reviews"), "reader"),
+    Section("gaps", _("Gap analysis"), "reader"),
     Section("my_proposals", _("My proposals"), "provider"),
     Section("update_rounds", _("Update rounds"), "reader"),
     Section("invitations", _("Invitations"), "coordinator"),

@@ -6,6 +6,7 @@ All share the namespace "workspace".
 
 from django.urls import include, path
 
+from lueckenlos.analysis import routes as analysis_routes
 from lueckenlos.review import routes as review_routes
 from lueckenlos.workspace.routes import catalogue, records
 
@@ -14,6 +15,13 @@ app_name = "workspace"
 urlpatterns = [
     path(
         "<slug:kommune_slug>/arbeitsbereich/",
-        include([*catalogue.urlpatterns, *records.urlpatterns, *review_routes.urlpatterns]),
+        include(
+            [
+                *catalogue.urlpatterns,
+                *records.urlpatterns,
+                *review_routes.urlpatterns,
+                *analysis_routes.urlpatterns,
+            ]
+        ),
     ),
 ]
