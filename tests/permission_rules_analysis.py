@@ -15,22 +15,15 @@ def page_rules() -> dict[str, Rule]:
     coordinators get 403, anonymous visitors the sign-in. Both pages only read: a POST is
     405 for those who may read, 403 for the others."""
     from tests.permission_table import (
-        LOGIN,
         MARZAHN_READERS,
-        ROLES,
         Case,
         Objects,
         Outcome,
-        Redirect,
+        workspace,
     )
 
     def expect(yes: Outcome) -> dict[str, Outcome]:
-        return {
-            role: Redirect(LOGIN)
-            if role == "anonymous"
-            else (yes if role in MARZAHN_READERS else 403)
-            for role in ROLES
-        }
+        return workspace(MARZAHN_READERS, yes)
 
     def base(o: Objects) -> str:
         return f"/{o.m}/arbeitsbereich/luecken/"
@@ -69,15 +62,10 @@ def export_rules() -> dict[str, Rule]:
     """Downloads of the gap analysis (CSV, XLSX, PDF): the Kommune's readers only, as the
     page; provider editors and other Kommunen get 403. Only GET: a POST is 405 for those
     who may read."""
-    from tests.permission_table import LOGIN, MARZAHN_READERS, ROLES, Case, Objects, Redirect
+    from tests.permission_table import MARZAHN_READERS, Case, Objects, Outcome, workspace
 
-    def expect(yes: int) -> dict:
-        return {
-            role: Redirect(LOGIN)
-            if role == "anonymous"
-            else (yes if role in MARZAHN_READERS else 403)
-            for role in ROLES
-        }
+    def expect(yes: Outcome) -> dict[str, Outcome]:
+        return workspace(MARZAHN_READERS, yes)
 
     def cases(fmt: str):
         def rule(o: Objects) -> list[Case]:

@@ -12,34 +12,17 @@ from __future__ import annotations
 from lueckenlos.review.models import Proposal
 from lueckenlos.review.services import proposal_submit
 from tests.permission_table import (
-    LOGIN,
     MARZAHN_COORDINATORS,
     MARZAHN_READERS,
     PANKOW_READERS,
-    ROLES,
     Case,
     Objects,
-    Outcome,
-    Redirect,
     Rule,
     everyone,
+    workspace,
 )
 
 MARZAHN_MEMBERS = MARZAHN_READERS | {"provider_a", "provider_b"}
-
-
-def workspace(passes, yes: Outcome, *, not_found=frozenset()) -> dict[str, Outcome]:
-    """Anonymous: to the sign-in. Roles that pass the page's need get `yes`, unless the
-    record is outside their reach (`not_found`: 404). Everyone else: 403."""
-    expect: dict[str, Outcome] = {}
-    for role in ROLES:
-        if role == "anonymous":
-            expect[role] = Redirect(LOGIN)
-        elif role in passes:
-            expect[role] = 404 if role in not_found else yes
-        else:
-            expect[role] = 403
-    return expect
 
 
 def _proposal(o: Objects, *, pankow: bool = False) -> Proposal:

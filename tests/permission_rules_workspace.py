@@ -23,16 +23,14 @@ def catalogue_rules() -> dict[str, Rule]:
     # Imports and helpers live in here, as in records_rules: the two halves stay apart.
     from tests.factories import LocationFactory, OrganizationFactory, ServiceFactory
     from tests.permission_table import (
-        LOGIN,
         MARZAHN_COORDINATORS,
         MARZAHN_READERS,
         PANKOW_READERS,
-        ROLES,
         SIGNED_IN,
         Case,
         Objects,
-        Outcome,
         Redirect,
+        workspace,
     )
 
     # Who enters Marzahn's workspace: its readers and the editors of its two providers.
@@ -40,49 +38,36 @@ def catalogue_rules() -> dict[str, Rule]:
     # Who writes offers there (coordinators save, provider editors propose).
     offer_writers = MARZAHN_COORDINATORS | {"provider_a", "provider_b"}
 
-    def expect(passes, yes: Outcome, *, not_found=frozenset()) -> dict[str, Outcome]:
-        """Anonymous: to the sign-in. Roles that pass the page's need get `yes`, unless the
-        record is outside their reach (`not_found`: 404). Everyone else: 403."""
-        outcomes: dict[str, Outcome] = {}
-        for role in ROLES:
-            if role == "anonymous":
-                outcomes[role] = Redirect(LOGIN)
-            elif role in passes:
-                outcomes[role] = 404 if role in not_found else yes
-            else:
-                outcomes[role] = 403
-        return outcomes
-
     def base(o: Objects, slug: str | None = None) -> str:
         return f"/{slug or o.m}/arbeitsbereich/"
 
     def dashboard(o: Objects) -> list[Case]:
         return [
-            Case("Marzahn's dashboard", base(o), expect(marzahn_members, 200)),
-            Case("Pankow's dashboard", base(o, o.p), expect(PANKOW_READERS, 200)),
+            Case("Marzahn's dashboard", base(o), workspace(marzahn_members, 200)),
+            Case("Pankow's dashboard", base(o, o.p), workspace(PANKOW_READERS, 200)),
             Case(
                 "Berlin's dashboard (lists its Bezirke)",
                 base(o, o.world.berlin.slug),
-                expect({"county_coordinator", "admin"}, 200),
+                workspace({"county_coordinator", "admin"}, 200),
             ),
-            Case("unknown Kommune", base(o, "nirgendwo"), expect(SIGNED_IN, 404)),
-            Case("dashboard by POST", base(o), expect(marzahn_members, 405), "post", {}),
+            Case("unknown Kommune", base(o, "nirgendwo"), workspace(SIGNED_IN, 404)),
+            Case("dashboard by POST", base(o), workspace(marzahn_members, 405), "post", {}),
         ]
 
     def offers(o: Objects) -> list[Case]:
         url = base(o) + "angebote/"
         return [
-            Case("offer list", url, expect(marzahn_members, 200)),
+            Case("offer list", url, workspace(marzahn_members, 200)),
             Case(
                 "offer list, filtered",
                 url + "?q=krabbel&status=active&stale=1&hidden=1&page=2",
-                expect(marzahn_members, 200),
+                workspace(marzahn_members, 200),
             ),
-            Case("Pankow's offer list", base(o, o.p) + "angebote/", expect(PANKOW_READERS, 200)),
+            Case("Pankow's offer list", base(o, o.p) + "angebote/", workspace(PANKOW_READERS, 200)),
             Case(
                 "bulk action without a selection",
                 url,
-                expect(MARZAHN_COORDINATORS, Redirect(url)),
+                workspace(MARZAHN_COORDINATORS, Redirect(url)),
                 "post",
                 {},
             ),
@@ -91,8 +76,8 @@ def catalogue_rules() -> dict[str, Rule]:
     def offer_create(o: Objects) -> list[Case]:
         url = base(o) + "angebote/neu/"
         return [
-            Case("new offer form", url, expect(offer_writers, 200)),
-            Case("new offer, empty", url, expect(offer_writers, 200), "post", {}),
+            Case("new offer form", url, workspace(offer_writers, 200)),
+            Case("new offer, empty", url, workspace(offer_writers, 200), "post", {}),
         ]
 
     def offer_edit(o: Objects) -> list[Case]:
@@ -102,29 +87,29 @@ def catalogue_rules() -> dict[str, Rule]:
             Case(
                 "Kita A's offer",
                 url.format(world.active_a.pk),
-                expect(marzahn_members, 200, not_found={"provider_b"}),
+                workspace(marzahn_members, 200, not_found={"provider_b"}),
             ),
             Case(
                 "Verein B's draft",
                 url.format(world.draft_b.pk),
-                expect(marzahn_members, 200, not_found={"provider_a"}),
+                workspace(marzahn_members, 200, not_found={"provider_a"}),
             ),
             Case(
                 "Pankow's offer under Marzahn",
                 url.format(o.active_pankow.pk),
-                expect(marzahn_members, 404),
+                workspace(marzahn_members, 404),
             ),
             Case(
                 "save Kita A's offer, empty",
                 url.format(world.active_a.pk),
-                expect(offer_writers, 200, not_found={"provider_b"}),
+                workspace(offer_writers, 200, not_found={"provider_b"}),
                 "post",
                 {},
             ),
             Case(
                 "save Pankow's offer under Marzahn",
                 url.format(o.active_pankow.pk),
-                expect(offer_writers, 404),
+                workspace(offer_writers, 404),
                 "post",
                 {},
             ),
@@ -141,17 +126,17 @@ def catalogue_rules() -> dict[str, Rule]:
             Case(
                 "delete Kita A's offer?",
                 url.format(world.active_a.pk),
-                expect(MARZAHN_COORDINATORS, 200),
+                workspace(MARZAHN_COORDINATORS, 200),
             ),
             Case(
                 "delete Pankow's offer under Marzahn?",
                 url.format(o.active_pankow.pk),
-                expect(MARZAHN_COORDINATORS, 404),
+                workspace(MARZAHN_COORDINATORS, 404),
             ),
             Case(
                 "delete an offer",
                 url.format(doomed.pk),
-                expect(MARZAHN_COORDINATORS, Redirect(base(o) + "angebote/")),
+                workspace(MARZAHN_COORDINATORS, Redirect(base(o) + "angebote/")),
                 "post",
                 {},
             ),
@@ -160,31 +145,31 @@ def catalogue_rules() -> dict[str, Rule]:
     def organizations(o: Objects) -> list[Case]:
         url = base(o) + "traeger/"
         return [
-            Case("providers", url, expect(MARZAHN_READERS, 200)),
-            Case("providers, searched", url + "?q=kita&page=3", expect(MARZAHN_READERS, 200)),
+            Case("providers", url, workspace(MARZAHN_READERS, 200)),
+            Case("providers, searched", url + "?q=kita&page=3", workspace(MARZAHN_READERS, 200)),
         ]
 
     def organization_create(o: Objects) -> list[Case]:
         url = base(o) + "traeger/neu/"
         return [
-            Case("new provider form", url, expect(MARZAHN_COORDINATORS, 200)),
-            Case("new provider, empty", url, expect(MARZAHN_COORDINATORS, 200), "post", {}),
+            Case("new provider form", url, workspace(MARZAHN_COORDINATORS, 200)),
+            Case("new provider, empty", url, workspace(MARZAHN_COORDINATORS, 200), "post", {}),
         ]
 
     def organization_edit(o: Objects) -> list[Case]:
         world = o.world
         url = base(o) + "traeger/{}/"
         return [
-            Case("Kita A", url.format(world.kita_a.pk), expect(MARZAHN_READERS, 200)),
+            Case("Kita A", url.format(world.kita_a.pk), workspace(MARZAHN_READERS, 200)),
             Case(
                 "Pankow's provider under Marzahn",
                 url.format(world.pankow_org.pk),
-                expect(MARZAHN_READERS, 404),
+                workspace(MARZAHN_READERS, 404),
             ),
             Case(
                 "save Kita A, empty",
                 url.format(world.kita_a.pk),
-                expect(MARZAHN_COORDINATORS, 200),
+                workspace(MARZAHN_COORDINATORS, 200),
                 "post",
                 {},
             ),
@@ -195,23 +180,25 @@ def catalogue_rules() -> dict[str, Rule]:
         url = base(o) + "traeger/{}/loeschen/"
         doomed = OrganizationFactory(kommune=world.marzahn, name="Aufgelöster Träger")
         return [
-            Case("delete Kita A?", url.format(world.kita_a.pk), expect(MARZAHN_COORDINATORS, 200)),
+            Case(
+                "delete Kita A?", url.format(world.kita_a.pk), workspace(MARZAHN_COORDINATORS, 200)
+            ),
             Case(
                 "delete Pankow's provider under Marzahn?",
                 url.format(world.pankow_org.pk),
-                expect(MARZAHN_COORDINATORS, 404),
+                workspace(MARZAHN_COORDINATORS, 404),
             ),
             Case(
                 "delete Kita A, which still has offers (refused)",
                 url.format(world.kita_a.pk),
-                expect(MARZAHN_COORDINATORS, Redirect(base(o) + f"traeger/{world.kita_a.pk}/")),
+                workspace(MARZAHN_COORDINATORS, Redirect(base(o) + f"traeger/{world.kita_a.pk}/")),
                 "post",
                 {},
             ),
             Case(
                 "delete a provider without offers",
                 url.format(doomed.pk),
-                expect(MARZAHN_COORDINATORS, Redirect(base(o) + "traeger/")),
+                workspace(MARZAHN_COORDINATORS, Redirect(base(o) + "traeger/")),
                 "post",
                 {},
             ),
@@ -220,15 +207,15 @@ def catalogue_rules() -> dict[str, Rule]:
     def locations(o: Objects) -> list[Case]:
         url = base(o) + "orte/"
         return [
-            Case("locations", url, expect(MARZAHN_READERS, 200)),
-            Case("locations, searched", url + "?q=haus", expect(MARZAHN_READERS, 200)),
+            Case("locations", url, workspace(MARZAHN_READERS, 200)),
+            Case("locations, searched", url + "?q=haus", workspace(MARZAHN_READERS, 200)),
         ]
 
     def location_create(o: Objects) -> list[Case]:
         url = base(o) + "orte/neu/"
         return [
-            Case("new location form", url, expect(MARZAHN_COORDINATORS, 200)),
-            Case("new location, empty", url, expect(MARZAHN_COORDINATORS, 200), "post", {}),
+            Case("new location form", url, workspace(MARZAHN_COORDINATORS, 200)),
+            Case("new location, empty", url, workspace(MARZAHN_COORDINATORS, 200), "post", {}),
         ]
 
     def location_edit(o: Objects) -> list[Case]:
@@ -236,16 +223,16 @@ def catalogue_rules() -> dict[str, Rule]:
         url = base(o) + "orte/{}/"
         pankow_location = LocationFactory(kommune=world.pankow, name="Pankower Haus")
         return [
-            Case("Haus A", url.format(world.location_a.pk), expect(MARZAHN_READERS, 200)),
+            Case("Haus A", url.format(world.location_a.pk), workspace(MARZAHN_READERS, 200)),
             Case(
                 "Pankow's location under Marzahn",
                 url.format(pankow_location.pk),
-                expect(MARZAHN_READERS, 404),
+                workspace(MARZAHN_READERS, 404),
             ),
             Case(
                 "save Haus A, empty",
                 url.format(world.location_a.pk),
-                expect(MARZAHN_COORDINATORS, 200),
+                workspace(MARZAHN_COORDINATORS, 200),
                 "post",
                 {},
             ),
@@ -259,12 +246,12 @@ def catalogue_rules() -> dict[str, Rule]:
             Case(
                 "delete Haus A?",
                 url.format(world.location_a.pk),
-                expect(MARZAHN_COORDINATORS, 200),
+                workspace(MARZAHN_COORDINATORS, 200),
             ),
             Case(
                 "delete a location",
                 url.format(doomed.pk),
-                expect(MARZAHN_COORDINATORS, Redirect(base(o) + "orte/")),
+                workspace(MARZAHN_COORDINATORS, Redirect(base(o) + "orte/")),
                 "post",
                 {},
             ),
@@ -300,31 +287,16 @@ def records_rules() -> dict[str, Rule]:
     from lueckenlos.freshness.models import UpdateRound
     from tests.factories import ServiceFactory
     from tests.permission_table import (
-        LOGIN,
         MARZAHN_COORDINATORS,
         MARZAHN_READERS,
         PANKOW_READERS,
-        ROLES,
         Case,
         Objects,
-        Outcome,
         Redirect,
+        workspace,
     )
 
     members = MARZAHN_READERS | {"provider_a", "provider_b"}
-
-    def workspace(passes, yes: Outcome, *, not_found=frozenset()) -> dict[str, Outcome]:
-        """Anonymous: to the sign-in. Roles that pass the page's need get `yes`, unless the
-        record is outside their reach (`not_found`: 404). Everyone else: 403."""
-        expect: dict[str, Outcome] = {}
-        for role in ROLES:
-            if role == "anonymous":
-                expect[role] = Redirect(LOGIN)
-            elif role in passes:
-                expect[role] = 404 if role in not_found else yes
-            else:
-                expect[role] = 403
-        return expect
 
     def base(o: Objects, slug: str | None = None) -> str:
         return f"/{slug or o.m}/arbeitsbereich/"

@@ -81,6 +81,20 @@ def only(roles: frozenset[str] | set[str], yes: Outcome, no: Outcome) -> dict[st
     return {role: yes if role in roles else no for role in ROLES}
 
 
+def workspace(passes, yes: Outcome, *, not_found=frozenset()) -> dict[str, Outcome]:
+    """A workspace page: anonymous to the sign-in; roles that pass the page's need get `yes`,
+    unless the record is outside their reach (`not_found`: 404); everyone else 403."""
+    outcomes: dict[str, Outcome] = {}
+    for role in ROLES:
+        if role == "anonymous":
+            outcomes[role] = Redirect(LOGIN)
+        elif role in passes:
+            outcomes[role] = 404 if role in not_found else yes
+        else:
+            outcomes[role] = 403
+    return outcomes
+
+
 def api_write(roles: frozenset[str] | set[str], yes: int, *, hidden_from=frozenset()):
     """A write: anonymous 401, roles allowed `yes`, roles that cannot even read the record
     404, the others 403. Roles without any writing role (steering members) are refused
