@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import NOT_PROVIDED, Model
+from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 
 CHUNK = 2000
@@ -38,7 +39,12 @@ def insert(model: type[Model], rows: Iterable[dict[str, Any]]) -> int:
     rows = list(rows)
     if not rows:
         return 0
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key or not f.auto_created]
+    # The database numbers automatic keys, declared (BigAutoField) or implicit alike.
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if not (f.primary_key and isinstance(f, AutoFieldMixin))
+    ]
     now = timezone.now()
     defaults = {}
     for field in fields:
