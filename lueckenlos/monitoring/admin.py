@@ -13,10 +13,27 @@ from lueckenlos.monitoring.models import Indicator, IndicatorValue
 
 @admin.register(Indicator)
 class IndicatorAdmin(BoundaryFreeFormFieldsMixin, admin.ModelAdmin):
-    list_display = ["code", "name", "unit", "source", "kommune"]
-    list_filter = [kommune_filter("kommune")]
+    list_display = ["code", "name", "unit", "higher_is_better", "is_public", "source", "kommune"]
+    list_filter = [kommune_filter("kommune"), "is_public", "higher_is_better"]
     list_select_related = ["kommune"]
     search_fields = ["code", "name", "source"]
+    fieldsets = [
+        (None, {"fields": ["kommune", "code", "name", "description"]}),
+        (
+            _("Definition"),
+            {
+                "fields": [
+                    "numerator_label",
+                    "denominator_label",
+                    "scale",
+                    "unit",
+                    "source",
+                    "area_level",
+                ]
+            },
+        ),
+        (_("Assessment"), {"fields": ["higher_is_better", "target_value", "is_public"]}),
+    ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Indicator]:
         return super().get_queryset(request).defer("kommune__boundary")
@@ -24,7 +41,15 @@ class IndicatorAdmin(BoundaryFreeFormFieldsMixin, admin.ModelAdmin):
 
 @admin.register(IndicatorValue)
 class IndicatorValueAdmin(BoundaryFreeFormFieldsMixin, admin.ModelAdmin):
-    list_display = ["indicator", "area_name", "reference_date", "shown_value", "missing_reason"]
+    list_display = [
+        "indicator",
+        "area_name",
+        "reference_date",
+        "shown_value",
+        "numerator",
+        "denominator",
+        "missing_reason",
+    ]
     list_filter = [
         kommune_filter("indicator__kommune"),
         area_filter("area__"),
