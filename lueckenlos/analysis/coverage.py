@@ -425,11 +425,13 @@ def coverage(
     level: AreaLevel | int | str | None = None,
     weak_ratio: float = DEFAULT_WEAK_RATIO,
     policy: SuppressionPolicy | None = None,
+    state: tuple | None = None,
 ) -> CoverageReport:
     """The cached coverage matrix of `kommune` at `level` (see compute_coverage)."""
     level = level_of(kommune, level)
     policy = policy or SuppressionPolicy.from_settings()
-    state = data_state(kommune)
+    # A caller showing several reports reads the data state once and passes it.
+    state = state if state is not None else data_state(kommune)
     parameters = {
         "level": level.pk if level is not None else None,
         "weak_ratio": weak_ratio,

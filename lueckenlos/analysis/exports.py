@@ -26,6 +26,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from lueckenlos.analysis.basis import level_of
+from lueckenlos.analysis.cache import data_state
 from lueckenlos.analysis.coverage import CoverageReport, coverage
 from lueckenlos.analysis.priority import PriorityReport, PriorityWeights, priority
 from lueckenlos.analysis.reach import DEFAULT_DISTANCE_M, ReachReport, reach
@@ -99,15 +100,20 @@ def gap_analysis(
     `level` by object, primary key, depth or name; None: the finest level. Raises
     AreaLevel.DoesNotExist for a level the Kommune lacks."""
     chosen = level_of(kommune, level) if level is not None else default_level(kommune)
-    priorities = priority(kommune, level=chosen, distance_m=distance_m, weights=weights)
+    state = data_state(kommune)
+    priorities = priority(
+        kommune, level=chosen, distance_m=distance_m, weights=weights, state=state
+    )
     analysis = GapAnalysis(
         kommune=kommune,
         level=chosen,
         distance_m=distance_m,
-        coverage=coverage(kommune, level=chosen),
+        coverage=coverage(kommune, level=chosen, state=state),
         priority=priorities,
-        reach=reach(kommune, priorities.selections, distances=(distance_m,), level=chosen),
-        transitions=transitions(kommune, level=chosen),
+        reach=reach(
+            kommune, priorities.selections, distances=(distance_m,), level=chosen, state=state
+        ),
+        transitions=transitions(kommune, level=chosen, state=state),
     )
     analysis.tables = {
         MATRIX: matrix_table(analysis.coverage),

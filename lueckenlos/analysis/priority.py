@@ -358,12 +358,14 @@ def priority(
     indicator_code: str | None = None,
     selections: Sequence[TermSelection] | None = None,
     policy: SuppressionPolicy | None = None,
+    state: tuple | None = None,
 ) -> PriorityReport:
     """The cached priorities (see compute_priority)."""
     level = level_of(kommune, level)
     weights = weights or PriorityWeights()
     policy = policy or SuppressionPolicy.from_settings()
-    state = data_state(kommune)
+    # A caller showing several reports reads the data state once and passes it.
+    state = state if state is not None else data_state(kommune)
     parameters = {
         "level": level.pk if level is not None else None,
         "weights": weights.as_dict(),

@@ -520,12 +520,14 @@ def reach(
     level: AreaLevel | int | str | None = None,
     policy: SuppressionPolicy | None = None,
     use_grid: bool = True,
+    state: tuple | None = None,
 ) -> ReachReport:
     """The cached reach of `selections` in `kommune` (see compute_reach)."""
     selections = list(dict.fromkeys(selections))
     level = level_of(kommune, level)
     policy = policy or SuppressionPolicy.from_settings()
-    state = data_state(kommune)
+    # A caller showing several reports reads the data state once and passes it.
+    state = state if state is not None else data_state(kommune)
     parameters = {
         "selections": [s.key for s in selections],
         "distances": sorted({int(d) for d in distances}),

@@ -185,11 +185,15 @@ def compute_transitions(basis: Basis, *, level: AreaLevel | None = None) -> Tran
 
 
 def transitions(
-    kommune: Kommune, *, level: AreaLevel | int | str | None = None
+    kommune: Kommune,
+    *,
+    level: AreaLevel | int | str | None = None,
+    state: tuple | None = None,
 ) -> TransitionReport:
     """The cached transitions report (see compute_transitions)."""
     level = level_of(kommune, level)
-    state = data_state(kommune)
+    # A caller showing several reports reads the data state once and passes it.
+    state = state if state is not None else data_state(kommune)
     return cached_result(
         "transitions",
         kommune,

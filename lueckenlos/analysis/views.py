@@ -53,14 +53,17 @@ def gaps(request: HttpRequest) -> HttpResponse:
     basis, form, chosen = _choices(request)
     level = chosen.level
     selection = TermSelection.cell(chosen.phase, chosen.field)
-    matrix_report = coverage(kommune, level=level)
+    state = basis.state
+    matrix_report = coverage(kommune, level=level, state=state)
     shown_matrix = _matrix_of(matrix_report.areas, request.GET.get("area")) or (
         matrix_report.kommune
     )
-    reach_report = reach(kommune, [selection], distances=(chosen.distance_m,), level=level)
+    reach_report = reach(
+        kommune, [selection], distances=(chosen.distance_m,), level=level, state=state
+    )
     reached = reach_report.result(selection, chosen.distance_m)
     priorities = priority(
-        kommune, level=level, weights=chosen.weights, distance_m=chosen.distance_m
+        kommune, level=level, weights=chosen.weights, distance_m=chosen.distance_m, state=state
     )
     offers_in_cell = {
         m.area.pk: m.cell(chosen.phase, chosen.field).offers for m in matrix_report.areas
@@ -112,7 +115,7 @@ def gaps(request: HttpRequest) -> HttpResponse:
             "reached": reached,
             "priorities": priorities,
             "area_rows": rows,
-            "transition_report": transitions(kommune, level=level),
+            "transition_report": transitions(kommune, level=level, state=state),
             "heatmap": coverage_heatmap(matrix_report, shown_matrix),
             "priority_chart": priority_bars(priorities) if priorities.areas else None,
             "area_map": area_map,
@@ -132,7 +135,7 @@ def gap_cell(request: HttpRequest) -> HttpResponse:
     phase, field = request.GET.get("phase", ""), request.GET.get("field", "")
     if phase not in phases or field not in fields:
         raise Http404
-    report = coverage(kommune, level=chosen.level)
+    report = coverage(kommune, level=chosen.level, state=basis.state)
     cell = report.kommune.cell(phase, field)
     by_area = [(m.area, m.cell(phase, field), m.row(phase).children) for m in report.areas]
     return render(
