@@ -66,6 +66,9 @@ class CatalogueHistory(HistoricalRecords):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("get_user", _history_user)
         super().__init__(**kwargs)
+        # simple-history keeps this dict on the class, shared by every model's records: a
+        # model's own many-to-many histories must not list another model's.
+        self.m2m_models = {}
 
     def contribute_to_class(self, cls: type[models.Model], name: str) -> None:
         super().contribute_to_class(cls, name)
