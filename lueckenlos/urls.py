@@ -21,6 +21,7 @@ urlpatterns = [
         path("", include("lueckenlos.freshness.urls")),
         path("", include("lueckenlos.workspace.urls")),
         path("", include("lueckenlos.review.urls")),
+        path("", include("lueckenlos.monitoring.public_urls")),
         path("", include("lueckenlos.portal.urls")),
         prefix_default_language=False,
     ),

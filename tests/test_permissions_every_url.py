@@ -18,7 +18,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from lueckenlos.accounts.tests.personas import build_world
 from lueckenlos.freshness.tokens import make_token
-from tests import permission_rules_analysis, permission_rules_review, permission_rules_workspace
+from tests import (
+    permission_rules_analysis,
+    permission_rules_monitoring,
+    permission_rules_monitoring_data,
+    permission_rules_reports,
+    permission_rules_review,
+    permission_rules_workspace,
+)
 from tests.permission_table import (
     ADMIN_LOGIN,
     DRAFT_READERS,
@@ -555,6 +562,9 @@ EXPECTED: dict[str, Rule] = {
     **permission_rules_workspace.rules(),
     **permission_rules_review.rules(),
     **permission_rules_analysis.rules(),
+    **permission_rules_monitoring.rules(),
+    **permission_rules_monitoring_data.rules(),
+    **permission_rules_reports.rules(),
 }
 
 

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from lueckenlos.areas.admin import BoundaryFreeFormFieldsMixin, area_filter, kommune_filter
-from lueckenlos.monitoring.models import Indicator, IndicatorValue
+from lueckenlos.monitoring.models import Indicator, IndicatorValue, ValueBatch, ValueChange
 
 
 @admin.register(Indicator)
@@ -76,3 +76,41 @@ class IndicatorValueAdmin(BoundaryFreeFormFieldsMixin, admin.ModelAdmin):
     def shown_value(self, obj: IndicatorValue) -> str:
         # A withheld value is not zero.
         return "–" if obj.value is None else f"{obj.value:g}"
+
+
+class ValueChangeInline(admin.TabularInline):
+    model = ValueChange
+    fields = ["indicator", "area", "reference_date", "before", "after"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ValueChange]:
+        return super().get_queryset(request).select_related("indicator", "area")
+
+
+@admin.register(ValueBatch)
+class ValueBatchAdmin(admin.ModelAdmin):
+    """The changes of values, read only: undoing one is the workspace's (services.py)."""
+
+    list_display = ["pk", "kind", "source", "kommune", "created_by", "created_at", "undone_by"]
+    list_filter = [kommune_filter("kommune"), "kind"]
+    list_select_related = ["kommune", "created_by", "undone_by"]
+    search_fields = ["source"]
+    inlines = [ValueChangeInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ValueBatch]:
+        return super().get_queryset(request).defer("kommune__boundary")

@@ -7,6 +7,10 @@ Markers of withheld or invalid values ("–", ".", "x", "-9999", "/" …) are st
 with the marker named, never as 0; German decimal commas are read. Unknown areas and
 indicators are row errors naming row and column; all rows are stored, or none. Re-importing
 the same file changes nothing; a newer file updates the values it carries.
+
+`indicator_values_plan` reads and checks a file against the stored values without writing
+(the workspace's preview, the command's dry run); `indicator_values_import` writes the plan
+as one recoverable batch (services.values_apply). Both pages and the command use them.
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ from lueckenlos.interop.geodata.columns import chosen_column, guess_column, titl
 from lueckenlos.interop.geodata.errors import ImportRejected, OptionError, Problem
 from lueckenlos.interop.geodata.population import SUPPRESSION_MARKERS, missing_reason
 from lueckenlos.interop.tabular import Table
-from lueckenlos.monitoring.models import Indicator, IndicatorValue
+from lueckenlos.monitoring.models import Indicator, ValueBatch
+from lueckenlos.monitoring.services import Key, State, values_apply, values_diff
 
 WIDE = "wide"
 LONG = "long"
@@ -62,6 +67,7 @@ class IndicatorReport:
     unchanged: int = 0
     missing: Counter = field(default_factory=Counter)  # by reason
     skipped_rows: int = 0  # rows of other indicators (--indicator) or unknown areas (skip)
+    batch: ValueBatch | None = None  # once stored
 
     @property
     def missing_total(self) -> int:
@@ -169,8 +175,40 @@ def _area_column(table: Table, areas: _Areas, wanted: str | None, day: dt.date |
     return best
 
 
+@dataclass
+class IndicatorPlan:
+    """What importing a file would do: its report with the counts, every row problem, and
+    the values wanted per (indicator, area, date)."""
+
+    report: IndicatorReport
+    problems: list[Problem]
+    wanted: dict[Key, State]
+
+
 @transaction.atomic
 def indicator_values_import(
+    *,
+    kommune: Kommune,
+    table: Table,
+    acting_user=None,
+    **options,
+) -> IndicatorReport:
+    """Store the file's values as one batch: all rows, or none (ImportRejected lists every
+    problem). The options are those of indicator_values_plan."""
+    plan = indicator_values_plan(kommune=kommune, table=table, **options)
+    if plan.problems:
+        raise ImportRejected(plan.problems)
+    plan.report.batch = values_apply(
+        kommune=kommune,
+        wanted=dict(plan.wanted),
+        kind=ValueBatch.Kind.IMPORT,
+        source=table.filename,
+        acting_user=acting_user,
+    )
+    return plan.report
+
+
+def indicator_values_plan(
     *,
     kommune: Kommune,
     table: Table,
@@ -179,12 +217,13 @@ def indicator_values_import(
     area_column: str | None = None,
     layout: str | None = None,
     skip_unknown_areas: bool = False,
-) -> IndicatorReport:
-    """Store the file's values: all rows, or none (ImportRejected lists every problem).
+) -> IndicatorPlan:
+    """Read and check the file against the stored values; write nothing.
 
     Long files take the date from their date column (else `reference_date`); wide files
     need `reference_date`. With `indicator_code` only that indicator is read: a wide file
-    may then carry its values in a column named "value"/"Wert".
+    may then carry its values in a column named "value"/"Wert". A file the options do not
+    fit raises OptionError; problems of single rows are collected in the plan.
     """
     indicators = {i.code: i for i in Indicator.objects.filter(kommune=kommune)}
     if indicator_code is not None:
@@ -206,7 +245,6 @@ def indicator_values_import(
     report = IndicatorReport(file=table.filename, layout=kind, area_column=column_of_area)
     problems: list[Problem] = []
     figures: dict[tuple[int, int, dt.date], _Figure] = {}
-    by_pk = {i.pk: i for i in indicators.values()}
 
     def problem(row: int, column: str, value: str, reason: str) -> None:
         problems.append(Problem(table.filename, row, column, value, reason))
@@ -369,50 +407,17 @@ def indicator_values_import(
             reason = missing_reason(marker) if value is None else ""
             figure = _Figure(row.number, value, reason, numerator, denominator)
             add(row.number, value_column or numerator_column, area, indicator, day, figure)
-    if problems:
-        raise ImportRejected(problems)
-    _store(figures, by_pk, report)
-    return report
-
-
-def _store(
-    figures: dict[tuple[int, int, dt.date], _Figure],
-    indicators: dict[int, Indicator],
-    report: IndicatorReport,
-) -> None:
-    stored = {
-        (v.indicator_id, v.area_id, v.reference_date): v
-        for v in IndicatorValue.objects.filter(
-            indicator_id__in={key[0] for key in figures},
-            area_id__in={key[1] for key in figures},
-            reference_date__in={key[2] for key in figures},
-        )
+    wanted = {
+        key: State(figure.value, figure.reason, figure.numerator, figure.denominator)
+        for key, figure in figures.items()
     }
-    new, changed = [], []
-    fields = ["value", "missing_reason", "numerator", "denominator"]
-    for (indicator_id, area_id, day), figure in figures.items():
+    for figure in figures.values():
         if figure.value is None:
             report.missing[figure.reason] += 1
-        wanted = (figure.value, figure.reason, figure.numerator, figure.denominator)
-        current = stored.get((indicator_id, area_id, day))
-        if current is None:
-            new.append(
-                IndicatorValue(
-                    indicator=indicators[indicator_id],
-                    area_id=area_id,
-                    reference_date=day,
-                    value=figure.value,
-                    missing_reason=figure.reason,
-                    numerator=figure.numerator,
-                    denominator=figure.denominator,
-                )
-            )
-        elif tuple(getattr(current, name) for name in fields) != wanted:
-            for name, value in zip(fields, wanted, strict=True):
-                setattr(current, name, value)
-            changed.append(current)
-        else:
-            report.unchanged += 1
-    IndicatorValue.objects.bulk_create(new, batch_size=1000)
-    IndicatorValue.objects.bulk_update(changed, fields, batch_size=1000)
-    report.created, report.updated = len(new), len(changed)
+    diff = values_diff(wanted)
+    report.created, report.updated, report.unchanged = (
+        len(diff.created),
+        len(diff.updated),
+        diff.unchanged,
+    )
+    return IndicatorPlan(report=report, problems=problems, wanted=wanted)

@@ -8,8 +8,12 @@ value is missing (withheld, invalid): a missing value is never 0.
 
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lueckenlos.areas.models import Area, AreaLevel, Kommune, KommuneScopedQuerySet
@@ -87,6 +91,15 @@ class Indicator(models.Model):
         return not self.denominator_label
 
     def clean(self) -> None:
+        if self.code.lower() in RESERVED_CODES:
+            raise ValidationError(
+                {
+                    "code": _(
+                        "“%(code)s” is a word of the workspace's addresses: choose another code."
+                    )
+                    % {"code": self.code}
+                }
+            )
         if self.area_level_id and self.area_level.kommune_id != self.kommune_id:
             raise ValidationError({"area_level": _("The area level belongs to another Kommune.")})
 
@@ -121,3 +134,125 @@ class IndicatorValue(models.Model):
     def clean(self) -> None:
         if self.indicator_id and self.area_id and self.indicator.kommune_id != self.area.kommune_id:
             raise ValidationError({"area": _("The area belongs to another Kommune.")})
+
+
+# Codes an indicator cannot have: the workspace's addresses monitoring/neu/ and
+# monitoring/werte/ come before monitoring/<code>/ and would hide its page.
+RESERVED_CODES = frozenset({"neu", "werte"})
+
+
+class PendingIndicatorImport(models.Model):
+    """An uploaded file of indicator values between its preview and its commit.
+
+    Kept in the database (every worker process sees it), never as a path the browser sends
+    back; deleted by the commit, or after PENDING_LIFETIME by the next upload.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kommune = models.ForeignKey(
+        Kommune, verbose_name=_("Kommune"), on_delete=models.CASCADE, related_name="+"
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    data = models.BinaryField(_("file"))
+    sheet = models.CharField(_("sheet"), max_length=100, blank=True)
+    layout = models.CharField(_("layout"), max_length=10, blank=True)
+    reference_date = models.DateField(_("reference date"), null=True, blank=True)
+    indicator_code = models.CharField(_("indicator"), max_length=40, blank=True)
+    area_column = models.CharField(_("area column"), max_length=200, blank=True)
+    skip_unknown_areas = models.BooleanField(_("leave out unknown areas"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pending indicator import")
+        verbose_name_plural = _("pending indicator imports")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class ValueBatch(models.Model):
+    """One change of indicator values: an import or a manual save, or the undoing of one.
+
+    Its ValueChange rows keep each value as it was before and after, so that the batch can
+    be undone while no later batch has changed the same values.
+    """
+
+    class Kind(models.TextChoices):
+        IMPORT = "import", _("import")
+        MANUAL = "manual", _("manual entry")
+        UNDO = "undo", _("undo")
+
+    kommune = models.ForeignKey(
+        Kommune, verbose_name=_("Kommune"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    source = models.CharField(_("source"), max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    removed = models.PositiveIntegerField(_("removed"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    missing = models.PositiveIntegerField(_("missing with a reason"), default=0)
+    undone_by = models.OneToOneField(
+        "self",
+        verbose_name=_("undone by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="undoes",
+    )
+
+    class Meta:
+        verbose_name = _("batch of indicator values")
+        verbose_name_plural = _("batches of indicator values")
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.source}"
+
+    @property
+    def changed_values(self) -> int:
+        return self.created + self.updated + self.removed
+
+
+class ValueChange(models.Model):
+    """One value a batch created, changed or removed: its state before and after.
+
+    A state is {"value", "missing_reason", "numerator", "denominator"}; None: no value stored.
+    """
+
+    batch = models.ForeignKey(
+        ValueBatch, verbose_name=_("batch"), on_delete=models.CASCADE, related_name="changes"
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="+"
+    )
+    area = models.ForeignKey(
+        Area, verbose_name=_("area"), on_delete=models.CASCADE, related_name="+"
+    )
+    reference_date = models.DateField(_("reference date"))
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("change of an indicator value")
+        verbose_name_plural = _("changes of indicator values")
+        ordering = ["batch", "pk"]
+        indexes = [models.Index(fields=["indicator", "area", "reference_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}: {self.indicator_id} {self.area_id} {self.reference_date}"

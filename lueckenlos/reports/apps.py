@@ -7,3 +7,8 @@ class ReportsConfig(AppConfig):
 
     name = "lueckenlos.reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        from lueckenlos.reports.sections import register_builtin_sections
+
+        register_builtin_sections()

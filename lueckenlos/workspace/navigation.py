@@ -27,6 +27,8 @@ SECTIONS = (
     Section("locations", _("Locations"), "reader"),
     Section("reviews", _("Reviews"), "reader"),
     Section("gaps", _("Gap analysis"), "reader"),
+    Section("monitoring", _("Monitoring"), "reader"),
+    Section("report", _("Report"), "reader"),
     Section("my_proposals", _("My proposals"), "provider"),
     Section("update_rounds", _("Update rounds"), "reader"),
     Section("invitations", _("Invitations"), "coordinator"),

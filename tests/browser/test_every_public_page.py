@@ -4,11 +4,14 @@ on a desktop and on a phone; and no page breaks its own Content-Security-Policy.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from lueckenlos.catalogue.models import Schedule, ServiceLanguage, Taxonomy, TaxonomyTerm
 from lueckenlos.catalogue.vocabularies import seed_vocabularies
 from lueckenlos.freshness.tokens import make_token
+from lueckenlos.monitoring.models import Indicator, IndicatorValue
 from tests.factories import LocationFactory, ServiceAtLocationFactory, ServiceFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,6 +35,13 @@ def portal(marzahn):
         service=offer, kind=Schedule.Kind.REGULAR, weekday="MO", opens_at="09:00", closes_at="12:00"
     )
     slug = marzahn.kommune.slug
+    poverty = Indicator.objects.create(
+        kommune=marzahn.kommune, code="S4", name="Kinderarmut", unit="%", is_public=True
+    )
+    for area, value in ((marzahn.north, 31.5), (marzahn.south, 12.0)):
+        IndicatorValue.objects.create(
+            indicator=poverty, area=area, reference_date=dt.date(2020, 12, 31), value=value
+        )
     return [
         "/",
         f"/{slug}/",
@@ -45,6 +55,8 @@ def portal(marzahn):
         f"/{slug}/datenschutz/",
         f"/{slug}/einrichtung-melden/",
         f"/{slug}/einrichtung-melden/danke/",
+        f"/{slug}/kennzahlen/",
+        f"/{slug}/kennzahlen/S4/",
         "/barrierefreiheit/",
         "/leichte-sprache/",
         "/datenquellen/",

@@ -96,15 +96,42 @@ def test_population_is_stored_with_suppressed_values_missing():
 
 def test_mss_indicators_keep_the_raw_values():
     s4 = IndicatorValue.objects.select_related("indicator").get(
-        area__code="01100101", indicator__code="S4"
+        area__code="01100101", indicator__code="S4", reference_date="2020-12-31"
     )
     assert s4.value == pytest.approx(19.39799)
     assert s4.indicator.name == "Kinderarmut"
     assert s4.indicator.unit == "%"
     assert str(s4.reference_date) == "2020-12-31"
-    invalid = IndicatorValue.objects.get(area__code="03300515", indicator__code="S4")
+    invalid = IndicatorValue.objects.get(
+        area__code="03300515", indicator__code="S4", reference_date="2020-12-31"
+    )
     assert invalid.value is None
     assert invalid.missing_reason == "zu wenige Einwohner"
+
+
+def test_mss_indicators_are_defined_for_the_atlas_with_derived_earlier_values():
+    from lueckenlos.monitoring.models import Indicator
+    from lueckenlos.monitoring.services import STANDARD_INDICATORS
+
+    s4 = Indicator.objects.select_related("area_level").get(kommune__slug="mitte", code="S4")
+    assert (s4.area_level.name, s4.higher_is_better, s4.is_public) == ("Planungsraum", False, True)
+    assert "errechnet aus S4 − D4" in s4.source
+    assert Indicator.objects.get(kommune__slug="mitte", code="D4").higher_is_better is False
+    assert Indicator.objects.get(kommune__slug="mitte", code="KI_05").higher_is_better is None
+    # S4 two years earlier is S4 − D4 (D4: the change in percentage points): 19.39799 − 3.96175.
+    earlier = IndicatorValue.objects.get(
+        area__code="01100101", indicator__code="S4", reference_date="2018-12-31"
+    )
+    assert earlier.value == pytest.approx(15.43624)
+    invalid = IndicatorValue.objects.get(
+        area__code="03300515", indicator__code="S4", reference_date="2018-12-31"
+    )
+    assert (invalid.value, invalid.missing_reason) == (None, "zu wenige Einwohner")
+    assert not IndicatorValue.objects.filter(indicator__code="KI_01", reference_date="2018-12-31")
+    # Each Bezirk has the standard indicators of the prevention chain too (without values).
+    standard = {d.code for d in STANDARD_INDICATORS}
+    seeded = Indicator.objects.filter(code__in=standard, area_level__name="Planungsraum")
+    assert seeded.count() == 12 * len(standard)
 
 
 def test_every_kita_youth_centre_and_school_is_loaded():

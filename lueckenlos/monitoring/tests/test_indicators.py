@@ -6,11 +6,12 @@ import datetime as dt
 from io import StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from lueckenlos.monitoring.imports import parse_value
-from lueckenlos.monitoring.models import Indicator, IndicatorValue
-from lueckenlos.monitoring.services import STANDARD_INDICATORS, seed_indicators
+from lueckenlos.monitoring.models import Indicator, IndicatorValue, ValueBatch
+from lueckenlos.monitoring.services import STANDARD_INDICATORS, Definition, seed_indicators
 
 DAY = dt.date(2022, 12, 31)
 
@@ -68,6 +69,17 @@ def test_seeding_creates_the_standard_indicators_once_and_keeps_changes(marzahn)
     poverty.refresh_from_db()
     assert (poverty.name, poverty.target_value, poverty.is_public) == ("Kinderarmut", 20.0, True)
     assert Indicator.objects.filter(kommune=marzahn.kommune).count() == len(STANDARD_INDICATORS)
+
+
+def test_seeding_skips_and_the_model_refuses_the_reserved_codes(marzahn, monkeypatch):
+    from lueckenlos.monitoring import services
+
+    monkeypatch.setattr(
+        services, "STANDARD_INDICATORS", [*STANDARD_INDICATORS[:1], Definition("neu", "x", "", "")]
+    )
+    assert [i.code for i in seed_indicators(marzahn.kommune)] == ["SGB2_U15"]
+    with pytest.raises(ValidationError, match="addresses"):
+        Indicator(kommune=marzahn.kommune, code="Werte", name="x").full_clean()
 
 
 def test_an_indicator_without_a_denominator_is_a_rate_given_directly(marzahn):
@@ -198,12 +210,22 @@ def test_re_importing_changes_nothing_and_a_newer_file_updates(english, tmp_path
     output = run(tmp_path, "PLR;S4\nmar-N;20,5\nmar-S;3\n", "--date", DAY.isoformat())
     assert "0 values created, 1 updated, 1 unchanged" in output
     assert values()[("S4", "mar-S", DAY)] == (3.0, "", None, None)
+    # Each run is a change of its own that keeps what it replaced, so it can be undone.
+    latest = ValueBatch.objects.order_by("-pk").first()
+    assert f"Stored as change {latest.pk}" in output
+    assert (latest.kind, latest.source, latest.created_by) == ("import", "werte.csv", None)
+    (change,) = latest.changes.all()
+    assert (change.before["value"], change.before["missing_reason"]) == (
+        None,
+        "withheld by the statistics office (marked “x”)",
+    )
+    assert change.after["value"] == 3.0
 
 
 def test_a_dry_run_writes_nothing(english, tmp_path, indicators):
     output = run(tmp_path, "PLR;S4\nmar-N;20\n", "--date", DAY.isoformat(), "--dry-run")
     assert "Dry run, nothing changed" in output and "1 values created" in output
-    assert not IndicatorValue.objects.exists()
+    assert not IndicatorValue.objects.exists() and not ValueBatch.objects.exists()
 
 
 def test_a_wide_file_needs_a_date(english, tmp_path, indicators):

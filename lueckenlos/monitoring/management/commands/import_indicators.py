@@ -21,7 +21,7 @@ class Command(BaseCommand):
         "Import indicator values per area (CSV/XLSX): long, one row per area, indicator and "
         "date (value, optionally numerator and denominator), or wide, one column per indicator "
         "code with the date from --date. Withheld values (– . x -9999 * /) are kept as "
-        "missing, never as 0. All rows or none."
+        "missing, never as 0. All rows or none, as one change that can be undone."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -97,4 +97,8 @@ class Command(BaseCommand):
         }
         if options["dry_run"]:
             message = _("Dry run, nothing changed: %(message)s") % {"message": message}
+        else:
+            message += " " + _(
+                "Stored as change %(number)s (the workspace's indicator data can undo it)."
+            ) % {"number": report.batch.pk}
         self.stdout.write(self.style.SUCCESS(message))
