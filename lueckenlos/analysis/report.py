@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lueckenlos.analysis.exports import GapAnalysis
+from lueckenlos.lib.svg import weasyprint_svg
 
 log = logging.getLogger(__name__)
 # WeasyPrint reports each step of its work at INFO: not worth a line in the server's log.
@@ -37,7 +38,7 @@ class Figure:
 
 
 def _data_uri(svg: str | bytes) -> str:
-    data = svg.encode() if isinstance(svg, str) else svg
+    data = weasyprint_svg(svg).encode() if isinstance(svg, str) else svg
     return "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")
 
 

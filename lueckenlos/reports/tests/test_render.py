@@ -10,9 +10,10 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
+from lueckenlos.lib.svg import weasyprint_svg
 from lueckenlos.reports.content import report_content
 from lueckenlos.reports.docx import report_docx
-from lueckenlos.reports.pdf import report_html, report_pdf, weasyprint_svg
+from lueckenlos.reports.pdf import report_html, report_pdf
 from lueckenlos.reports.tests.conftest import REPORT_YEAR
 
 INTRODUCTION = "Ein Jahr der Präventionskette.\n\nIm zweiten Absatz: was kommt."
