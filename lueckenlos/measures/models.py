@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lueckenlos.areas.models import Area, Kommune, KommuneScopedQuerySet
 from lueckenlos.catalogue.models import Organization, TaxonomyTerm
@@ -34,9 +35,9 @@ class ImpactLevel(models.TextChoices):
 
 
 class MeasureStatus(models.TextChoices):
-    PROPOSED = "proposed", _("Proposed")
+    PROPOSED = "proposed", pgettext_lazy("measure status", "Proposed")
     PRIORITISED = "prioritised", _("Prioritised")
-    DECIDED = "decided", _("Decided")
+    DECIDED = "decided", pgettext_lazy("measure status", "Decided")
     IN_PROGRESS = "in_progress", _("In progress")
     EVALUATED = "evaluated", _("Evaluated")
     SET_ASIDE = "set_aside", _("Set aside")
