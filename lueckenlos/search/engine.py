@@ -12,6 +12,8 @@ as a query parameter.
   without the filter's own selection ("disjunctive" facets).
 - Distance: straight line on a local flat approximation (equirectangular), within a few
   metres of the true distance across a city; the page shows the exact great-circle figure.
+- Kommunen with many offers (lueckenlos.search.memory.MIN_DOCUMENTS) are answered from an
+  in-memory copy of their index, with the same outcome; this SQL is the reference.
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ import threading
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db import connection
 from django.utils import timezone
 
+from lueckenlos.search import memory
 from lueckenlos.search.params import SearchParams
 from lueckenlos.search.vocabulary import TermMatch, vocabularies_for
 
@@ -35,6 +39,9 @@ METRES_PER_DEGREE = 111_320.0
 NEAREST_SHARE = 0.05
 NEAREST_FIRST_RADIUS_M = 400.0
 NEAREST_MAX_CANDIDATES = 3000
+# Offers asked about at once (whether they are open now, their names for the map): SQLite
+# takes at most 32,766 values.
+OPEN_NOW_CHUNK = 1000
 WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]  # iCalendar codes, Monday first
 
 
@@ -260,17 +267,12 @@ class _Query:
             )
             where_params += kommune_params + key_params
         if params.open_now and without != "open_now":
-            local = timezone.localtime(self.now)
-            today = connection.ops.adapt_datefield_value(local.date())
-            moment = connection.ops.adapt_timefield_value(local.time().replace(microsecond=0))
+            open_now, open_params = self.open_now_sql()
             where.append(
                 "EXISTS (SELECT 1 FROM catalogue_schedule s WHERE s.service_id = d.service_id "
-                "AND s.kind = 'regular' AND s.weekday = %s AND s.opens_at <= %s "
-                "AND s.closes_at > %s AND (s.valid_from IS NULL OR s.valid_from <= %s) "
-                "AND (s.valid_to IS NULL OR s.valid_to >= %s))"
+                f"AND {open_now})"
             )
-            weekday = WEEKDAYS[local.weekday()]
-            where_params += [weekday, moment, moment, today, today]
+            where_params += open_params
         if nearby is not None:
             where.append(f"d.service_id IN ({nearby_marks})")
             where_params += nearby_params
@@ -286,10 +288,26 @@ class _Query:
         score = " + ".join(score_parts) if score_parts else "0"
         return " ".join(joins), " AND ".join(where), score, join_params + where_params
 
+    def open_now_sql(self) -> tuple[str, list]:
+        """The condition on a schedule row `s` that it is open at the moment searched."""
+        local = timezone.localtime(self.now)
+        today = connection.ops.adapt_datefield_value(local.date())
+        moment = connection.ops.adapt_timefield_value(local.time().replace(microsecond=0))
+        sql = (
+            "s.kind = 'regular' AND s.weekday = %s AND s.opens_at <= %s AND s.closes_at > %s "
+            "AND (s.valid_from IS NULL OR s.valid_from <= %s) "
+            "AND (s.valid_to IS NULL OR s.valid_to >= %s)"
+        )
+        return sql, [WEEKDAYS[local.weekday()], moment, moment, today, today]
+
+    def distance_scale(self) -> float:
+        """Metres per degree of longitude at the centre, as the distance formula uses it."""
+        return METRES_PER_DEGREE * math.cos(math.radians(self.params.centre.latitude))
+
     def _distance_sql(self, alias: str) -> tuple[str, list]:
         """Squared metres from the centre, flat-earth approximation."""
         centre = self.params.centre
-        scale = METRES_PER_DEGREE * math.cos(math.radians(centre.latitude))
+        scale = self.distance_scale()
         sql = (
             f"(({alias}.latitude - %s) * {METRES_PER_DEGREE}) "
             f"* (({alias}.latitude - %s) * {METRES_PER_DEGREE}) "
@@ -350,9 +368,13 @@ def search(
     terms = _expand(params.terms, kommune_ids)
     query = _Query(params, kommune_ids, terms, now or timezone.now())
     order = _order(params, bool(terms))
+    generation = _generation(kommune_ids)
+    if _documents(kommune_ids, generation) >= memory.MIN_DOCUMENTS:
+        index = memory.index_for(kommune_ids, generation)
+        return _search_in_memory(index, query, order, page_size)
     matched, matched_params = query.matched(scored=order == "relevanz")
 
-    counts_key = _counts_key(query)
+    counts_key = _counts_key(query, generation)
     cached = _cached_counts(counts_key) if counts_key else None
     # The window function makes the database materialise every match; a known total spares it.
     count_sql = "NULL" if cached else "COUNT(*) OVER ()"
@@ -422,20 +444,26 @@ _counts: OrderedDict[tuple, tuple[int, dict[str, int]]] = OrderedDict()
 _counts_lock = threading.Lock()
 
 
-def _counts_key(query: _Query) -> tuple | None:
+def _generation(kommune_ids: list[int]) -> int:
+    """What changes whenever the index of one of the Kommunen changes."""
+    marks = ", ".join(["%s"] * len(kommune_ids))
+    return int(
+        _fetch(
+            f"SELECT COALESCE(SUM(generation), 0) FROM search_indexgeneration "
+            f"WHERE kommune_id IN ({marks})",
+            list(kommune_ids),
+        )[0][0]
+    )
+
+
+def _counts_key(query: _Query, generation: int) -> tuple | None:
     """What the counts depend on, or None when they depend on the moment or the place."""
     params = query.params
     if params.open_now or (params.centre and params.radius_km):
         return None
-    marks = ", ".join(["%s"] * len(query.kommune_ids))
-    generation = _fetch(
-        f"SELECT COALESCE(SUM(generation), 0) FROM search_indexgeneration "
-        f"WHERE kommune_id IN ({marks})",
-        list(query.kommune_ids),
-    )[0][0]
     return (
         tuple(query.kommune_ids),
-        int(generation),
+        generation,
         tuple(tuple(sorted(term.words)) for term in query.terms),
         params.age_months,
         tuple(
@@ -475,9 +503,11 @@ def _keep_counts(key: tuple, total: int, facet_counts: dict[str, int]) -> None:
 
 
 def forget_counts() -> None:
-    """Drop the kept counts (tests, where rolled-back generations come round again)."""
+    """Drop the kept counts and indexes (tests, where rolled-back generations come round
+    again)."""
     with _counts_lock:
         _counts.clear()
+    memory.forget_indexes()
 
 
 def _facet_counts(query: _Query) -> dict[str, int]:
@@ -505,7 +535,8 @@ def _facet_counts(query: _Query) -> dict[str, int]:
     return counts
 
 
-def _relaxations(query: _Query) -> list[tuple[str, int]]:
+def _constraints(query: _Query) -> list[str]:
+    """What narrows the search, each of which a relaxation may leave out."""
     params = query.params
     constraints = [f"term:{index}" for index in range(len(query.terms))]
     if params.age_months is not None:
@@ -515,13 +546,133 @@ def _relaxations(query: _Query) -> list[tuple[str, int]]:
         constraints.append("open_now")
     if params.centre and params.radius_km:
         constraints.append("radius")
+    return constraints
+
+
+def _relaxations(query: _Query) -> list[tuple[str, int]]:
     found = []
-    for constraint in constraints:
+    for constraint in _constraints(query):
         matched, matched_params = query.matched(without=constraint)
         count = _fetch(f"SELECT COUNT(*) FROM ({matched}) m", matched_params)[0][0]
         if count:
             found.append((constraint, count))
     return found
+
+
+class _MemoryMatch:
+    """The engine's conditions (_Query._parts) over a MemoryIndex, as masks of documents."""
+
+    def __init__(self, index: memory.MemoryIndex, query: _Query):
+        self.index = index
+        self.query = query
+        self.params = query.params
+        self._distances: np.ndarray | None = None
+        self._checked: np.ndarray | None = None  # the offers asked about opening hours
+        self._open: np.ndarray | None = None
+
+    def distances(self) -> np.ndarray:
+        """Per document, the squared metres of its nearest point from the centre."""
+        if self._distances is None:
+            centre = self.params.centre
+            self._distances = self.index.squared_distances(
+                centre.latitude, centre.longitude, self.query.distance_scale(), METRES_PER_DEGREE
+            )
+        return self._distances
+
+    def scores(self) -> np.ndarray:
+        """Per document, its relevance: per query word the score of the word found."""
+        total = np.zeros(self.index.size, dtype=np.int64)
+        for term in self.query.terms:
+            found = self.index.scores_of(term)
+            total[found.documents] += found.scores
+        return total
+
+    def mask(self, without: str | None = None) -> np.ndarray:
+        """The matching documents, with one condition left out on request."""
+        index, params = self.index, self.params
+        mask = np.ones(index.size, dtype=bool)
+        for number, term in enumerate(self.query.terms):
+            if without == f"term:{number}":
+                continue
+            if not term:
+                return np.zeros(index.size, dtype=bool)
+            found = np.zeros(index.size, dtype=bool)
+            found[index.documents_matching(term)] = True
+            mask &= found
+        age = params.age_months
+        if age is not None and without != "age":
+            with np.errstate(invalid="ignore"):  # NaN, an open end, compares False
+                mask &= (np.isnan(index.min_age) | (index.min_age <= age)) & (
+                    np.isnan(index.max_age) | (index.max_age > age)
+                )
+        for prefix in params.selected:
+            if without != prefix:
+                mask &= index.documents_with(params.facet_keys(prefix))
+        if params.centre and params.radius_km and without != "radius":
+            radius_m = params.radius_km * 1000
+            mask &= self.distances() <= radius_m * radius_m
+        if params.open_now and without != "open_now":
+            mask &= self._open_among(mask)
+        return mask
+
+    def _open_among(self, candidates: np.ndarray) -> np.ndarray:
+        """Which of the candidates are open now, asking the database about each offer once:
+        opening hours are not part of the index."""
+        index = self.index
+        if self._checked is None:
+            self._checked = np.zeros(index.size, dtype=bool)
+            self._open = np.zeros(index.size, dtype=bool)
+        unknown = np.flatnonzero(candidates & ~self._checked)
+        condition, condition_params = self.query.open_now_sql()
+        for start in range(0, len(unknown), OPEN_NOW_CHUNK):
+            ids = [index.ids[position] for position in unknown[start : start + OPEN_NOW_CHUNK]]
+            marks = ", ".join(["%s"] * len(ids))
+            rows = _fetch(
+                f"SELECT DISTINCT s.service_id FROM catalogue_schedule s "
+                f"WHERE s.service_id IN ({marks}) AND {condition}",
+                ids + condition_params,
+            )
+            self._open |= index.positions_of(row[0] for row in rows)
+        self._checked[unknown] = True
+        return self._open
+
+
+def _search_in_memory(
+    index: memory.MemoryIndex, query: _Query, order: str, page_size: int
+) -> SearchOutcome:
+    """`search` for a Kommune held in memory: the same page, total, counts and relaxations."""
+    params = query.params
+    match = _MemoryMatch(index, query)
+    mask = match.mask()
+    matched = np.flatnonzero(mask)
+    scores = match.scores() if order == "relevanz" else None
+    distances = match.distances() if order == "entfernung" else None
+    offset = (params.page - 1) * page_size
+    wanted = offset + page_size
+    page = memory.first_in_order(matched, order, wanted, scores, distances)[offset:]
+    hits = [
+        Hit(
+            service_id=index.ids[position],
+            score=int(scores[position]) if scores is not None else 0,
+            distance_m=memory.metres(distances[position]) if distances is not None else None,
+        )
+        for position in page
+    ]
+    _explain(hits, query.terms)
+    facet_counts = index.facet_counts(mask)
+    for prefix in params.selected:
+        facet_counts = {
+            key: count for key, count in facet_counts.items() if key.split(":", 1)[0] != prefix
+        }
+        facet_counts.update(index.facet_counts(match.mask(without=prefix), prefix))
+    total = len(matched)
+    outcome = SearchOutcome(hits=hits, total=total, facet_counts=facet_counts, terms=query.terms)
+    if total == 0:
+        for constraint in _constraints(query):
+            count = int(match.mask(without=constraint).sum())
+            if count:
+                outcome.relaxations.append((constraint, count))
+    return outcome
 
 
 def _explain(hits: list[Hit], terms: list[TermMatch]) -> None:
@@ -560,6 +711,10 @@ def result_points(
     first by name, at most `limit` of them: what a map of the result draws."""
     terms = _expand(params.terms, kommune_ids)
     query = _Query(params, kommune_ids, terms, now or timezone.now())
+    generation = _generation(kommune_ids)
+    if _documents(kommune_ids, generation) >= memory.MIN_DOCUMENTS:
+        index = memory.index_for(kommune_ids, generation)
+        return _points_in_memory(index, query, _order(params, bool(terms)), limit)
     matched, matched_params = query.matched()
     if _order(params, bool(terms)) == "entfernung":
         distance, distance_params = query._distance_sql("p")
@@ -573,3 +728,44 @@ def result_points(
         f"JOIN catalogue_service s ON s.id = m.id ORDER BY {ordering}, m.id LIMIT %s"
     )
     return _fetch(sql, matched_params + order_params + [limit])
+
+
+def _points_in_memory(
+    index: memory.MemoryIndex, query: _Query, order: str, limit: int
+) -> list[tuple]:
+    """`result_points` for a Kommune held in memory: the same points in the same order (the
+    points of one offer at the same distance, or ordered by name, in the index's order)."""
+    match = _MemoryMatch(index, query)
+    chosen = np.flatnonzero(match.mask()[index.point_documents])
+    if order == "entfernung":
+        centre = query.params.centre
+        distances = index.point_distances(
+            centre.latitude, centre.longitude, query.distance_scale(), METRES_PER_DEGREE
+        )[chosen]
+        chosen = chosen[np.lexsort((index.id_ranks[index.point_documents[chosen]], distances))]
+    chosen = chosen[:limit]
+    documents = index.point_documents[chosen]
+    ids = [index.ids[position] for position in dict.fromkeys(documents.tolist())]
+    names: dict = {}
+    for start in range(0, len(ids), OPEN_NOW_CHUNK):
+        part = ids[start : start + OPEN_NOW_CHUNK]
+        marks = ", ".join(["%s"] * len(part))
+        for service_id, name, kommune_id in _fetch(
+            f"SELECT id, name, kommune_id FROM catalogue_service WHERE id IN ({marks})", part
+        ):
+            names[service_id] = (name, kommune_id)
+    rows = []
+    for point, position in zip(chosen.tolist(), documents.tolist(), strict=True):
+        service_id = index.ids[position]
+        if service_id in names:  # an offer deleted meanwhile has no name to show
+            name, kommune_id = names[service_id]
+            rows.append(
+                (
+                    service_id,
+                    name,
+                    kommune_id,
+                    float(index.point_latitudes[point]),
+                    float(index.point_longitudes[point]),
+                )
+            )
+    return rows

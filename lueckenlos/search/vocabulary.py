@@ -20,10 +20,11 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from django.db.models import Max
+from django.db import connection
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from lueckenlos.areas.models import Kommune
 from lueckenlos.search.models import VocabularyWord
 from lueckenlos.search.text import fold, stem
 
@@ -145,12 +146,16 @@ _lock = threading.Lock()
 
 def vocabularies_for(kommune_ids: list[int]) -> list[Vocabulary]:
     """The Kommunen's vocabularies, brought up to date with one indexed query for all."""
-    latest = dict(
-        VocabularyWord.objects.filter(kommune_id__in=kommune_ids)
-        .values("kommune_id")
-        .annotate(last=Max("id"))
-        .values_list("kommune_id", "last")
-    )
+    # One lookup of the greatest id per Kommune: grouping all the Kommune's words by
+    # kommune_id read each of them (SQLite, 21,000 words: 1.5 ms against 0.01 ms).
+    marks = ", ".join(["%s"] * len(kommune_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT k.id, (SELECT MAX(v.id) FROM {VocabularyWord._meta.db_table} v "  # noqa: S608
+            f"WHERE v.kommune_id = k.id) FROM {Kommune._meta.db_table} k WHERE k.id IN ({marks})",
+            list(kommune_ids),
+        )
+        latest = dict(cursor.fetchall())
     found = []
     with _lock:
         for kommune_id in kommune_ids:
