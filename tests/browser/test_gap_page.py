@@ -5,14 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from lueckenlos.accounts.models import Membership
-from lueckenlos.accounts.tests.personas import member
-from lueckenlos.analysis import cache
 from lueckenlos.analysis.priority import PriorityWeights, priority
-from lueckenlos.analysis.tests.conftest import build_teststadt
-from lueckenlos.catalogue.models import Taxonomy, TaxonomyTerm
-from lueckenlos.catalogue.vocabularies import seed_vocabularies
-from lueckenlos.search.indexing import indexing_deferred
+from tests.browser.teststadt import coordinated_teststadt
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,20 +15,7 @@ PASSWORD = "Luecken-Analyse-2026"
 
 @pytest.fixture
 def town(settings):
-    settings.REQUIRE_SECOND_FACTOR = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # An earlier transactional test's flush took the vocabularies the migration seeded.
-    seed_vocabularies(Taxonomy, TaxonomyTerm)
-    from django.core.cache import cache as django_cache
-
-    django_cache.clear()
-    cache.forget()
-    with indexing_deferred():
-        town = build_teststadt()
-    user = member("koordination", town.kommune, Membership.Role.COORDINATOR)
-    user.set_password(PASSWORD)
-    user.save()
-    return town
+    return coordinated_teststadt(settings, PASSWORD)
 
 
 def ranking(page) -> list[str]:

@@ -8,14 +8,8 @@ import datetime as dt
 
 import pytest
 
-from lueckenlos.accounts.models import Membership
-from lueckenlos.accounts.tests.personas import member
-from lueckenlos.analysis import cache
-from lueckenlos.analysis.tests.conftest import build_teststadt
-from lueckenlos.catalogue.models import Taxonomy, TaxonomyTerm
-from lueckenlos.catalogue.vocabularies import seed_vocabularies
 from lueckenlos.monitoring.models import Indicator, IndicatorValue
-from lueckenlos.search.indexing import indexing_deferred
+from tests.browser.teststadt import coordinated_teststadt
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,16 +18,7 @@ PASSWORD = "Monitoring-Atlas-2026"
 
 @pytest.fixture
 def town(settings):
-    settings.REQUIRE_SECOND_FACTOR = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # An earlier transactional test's flush took the vocabularies the migration seeded.
-    seed_vocabularies(Taxonomy, TaxonomyTerm)
-    from django.core.cache import cache as django_cache
-
-    django_cache.clear()
-    cache.forget()
-    with indexing_deferred():
-        town = build_teststadt()
+    town = coordinated_teststadt(settings, PASSWORD)
     poverty = Indicator.objects.get(kommune=town.kommune, code="S4")
     poverty.area_level, poverty.higher_is_better, poverty.target_value = town.plr_level, False, 30
     poverty.save()
@@ -41,9 +26,6 @@ def town(settings):
         IndicatorValue.objects.create(
             indicator=poverty, area=area, reference_date=dt.date(2018, 12, 31), value=value
         )
-    user = member("koordination", town.kommune, Membership.Role.COORDINATOR)
-    user.set_password(PASSWORD)
-    user.save()
     return town
 
 
