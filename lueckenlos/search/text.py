@@ -41,8 +41,16 @@ def fold(word: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
-@functools.lru_cache(maxsize=65536)
 def stem(folded_word: str) -> str:
+    # A number is its own stem, and most numbers (house and offer numbers) occur once: not
+    # worth the stemmer's time (tens of microseconds) nor a place in the cache.
+    if folded_word.isdigit():
+        return folded_word
+    return _stem(folded_word)
+
+
+@functools.lru_cache(maxsize=65536)
+def _stem(folded_word: str) -> str:
     return _stemmer.stemWord(folded_word)
 
 

@@ -66,6 +66,7 @@ from lueckenlos.catalogue.vocabularies import LIFE_PHASE
 from lueckenlos.interop.hsds import serialize
 from lueckenlos.interop.hsds.checks import check, flatten, plain_text, typed_csv_record
 from lueckenlos.interop.hsds.reading import Package, PackageError, Record, Where, chunks
+from lueckenlos.lib.bulk import fewer_gc_passes, insert, insert_tuples
 from lueckenlos.lib.geo import GeometryError, check_wgs84_point
 from lueckenlos.search.indexing import indexing_deferred, reindex_kommune
 
@@ -319,11 +320,13 @@ class _Import:
             item["pk"]: item
             for item in manager.filter(pk__in=list(rows)).values("pk", *fields, *owners, *extra)
         }
-        create, update = [], []
+        create: list[dict] = []
+        update = []
+        pk_name = model._meta.pk.attname
         for pk, row in rows.items():
             old = existing.get(pk)
             if old is None:
-                create.append(model(pk=pk, **row))
+                create.append({**row, pk_name: pk})
                 continue
             foreign = [old[o] for o in owners if old[o] is not None and old[o] != self.kommune.pk]
             if foreign:
@@ -347,7 +350,8 @@ class _Import:
                 continue
             if any(old[key] != value for key, value in row.items()):
                 update.append(model(pk=pk, **row))
-        model.objects.bulk_create(create, batch_size=BATCH)
+        # As bulk_create would write them, without a model instance for each (lib.bulk).
+        insert(model, create)
         if update:
             if trashable:
                 # An editor who loaded the record before the import must not overwrite it.
@@ -355,11 +359,12 @@ class _Import:
                     obj.version = F("version") + 1
                 fields = [*fields, "version"]
             model.objects.bulk_update(update, fields, batch_size=BATCH)
+        changed = [row[pk_name] for row in create] + [obj.pk for obj in update]
         if trashable:
-            self.written[model].update(obj.pk for obj in create + update)
+            self.written[model].update(changed)
         self.report.created[table] += len(create)
         self.report.updated[table] += len(update)
-        return [obj.pk for obj in create + update]
+        return changed
 
     def first_time(self, table: str, pk: uuid.UUID) -> bool:
         if pk in self.seen[table]:
@@ -867,10 +872,12 @@ class _Import:
             self.seen["language"].add((service, code))
             old = existing.get((service, code))
             if old is None:
-                create.append(ServiceLanguage(service_id=service, code=code, note=note))
+                create.append((service, code, note))
             elif old[1] != note:
                 update.append(ServiceLanguage(pk=old[0], service_id=service, code=code, note=note))
-        ServiceLanguage.objects.bulk_create(create, batch_size=BATCH, ignore_conflicts=True)
+        insert_tuples(
+            ServiceLanguage, ["service_id", "code", "note"], create, ignore_conflicts=True
+        )
         ServiceLanguage.objects.bulk_update(update, ["note"], batch_size=BATCH)
         self.report.created["language"] += len(create)
         self.report.updated["language"] += len(update)
@@ -991,10 +998,10 @@ class _Import:
             )
         )
         self.seen["attribute"].update(wanted)
-        create = [through(service_id=s, taxonomyterm_id=t) for s, t in wanted - existing]
-        through.objects.bulk_create(create, batch_size=BATCH)
+        create = list(wanted - existing)
+        insert_tuples(through, ["service_id", "taxonomyterm_id"], create)
         self.report.created["attribute"] += len(create)
-        self.terms_changed.update(link.service_id for link in create)
+        self.terms_changed.update(service_id for service_id, _term in create)
 
     # reading ------------------------------------------------------------------------------
 
@@ -1185,7 +1192,7 @@ def import_package(
                 % {"file": Path(path).name, "form": form}
             )
         report.form = form
-        with transaction.atomic(), indexing_deferred():
+        with fewer_gc_passes(), transaction.atomic(), indexing_deferred():
             run = _Import(kommune, report, source=Path(path).name)
             if form == "json":
                 run.from_json(package, json_files)

@@ -50,7 +50,7 @@ from lueckenlos.interop.offers.preview import (
 )
 from lueckenlos.interop.offers.values import key
 from lueckenlos.interop.tabular import Table
-from lueckenlos.lib.bulk import insert, new_id
+from lueckenlos.lib.bulk import fewer_gc_passes, insert, new_id
 from lueckenlos.search.indexing import indexing_deferred
 
 BATCH = 1000
@@ -88,6 +88,26 @@ def offers_import(
 ) -> ImportResult:
     """Import the offers of `table` into `kommune`; raise ImportRefused if rows are rejected
     and `skip_rejected` is not set. With `dry_run` everything is rolled back at the end."""
+    with fewer_gc_passes():
+        return _import(
+            kommune=kommune,
+            table=table,
+            mapping=mapping,
+            acting_user=acting_user,
+            skip_rejected=skip_rejected,
+            dry_run=dry_run,
+        )
+
+
+def _import(
+    *,
+    kommune: Kommune,
+    table: Table,
+    mapping: Mapping,
+    acting_user: AbstractBaseUser | None,
+    skip_rejected: bool,
+    dry_run: bool,
+) -> ImportResult:
     preview = build_preview(table=table, kommune=kommune, mapping=mapping)
     if preview.count(REJECTED) and not skip_rejected:
         raise ImportRefused(preview)
